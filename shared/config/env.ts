@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/**
+ * The application's environment, parsed once per cold start. Functions in AWS and the local runtime
+ * set the same variables; only the AWS_ENDPOINT_URL_* variables (read by the SDK itself) differ.
+ */
+const environmentSchema = z.object({
+  STAGE: z.enum(['local', 'dev', 'prod']).default('local'),
+  TABLE_NAME: z.string().min(3).default('sparegris'),
+  SERVICE_NAME: z.string().min(1).default('sparegris'),
+  /** Public origin of the web app, used for redirects back from the bank. */
+  WEB_ORIGIN: z.url().default('http://localhost:3000'),
+});
+
+export type AppConfig = Readonly<z.infer<typeof environmentSchema>>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function parseConfig(environment: NodeJS.ProcessEnv): AppConfig {
+  const result = environmentSchema.safeParse(environment);
+  if (!result.success) {
+    // Names the variables only: values may be secrets.
+    const fields = result.error.issues.map((issue) => issue.path.join('.')).join(', ');
+    throw new ConfigError(`Invalid environment: ${fields}`);
+  }
+  return Object.freeze(result.data);
+}
+
+let cached: AppConfig | undefined;
+
+export function config(): AppConfig {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

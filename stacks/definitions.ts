@@ -1,0 +1,77 @@
+/**
+ * What the system is made of, as plain data: API routes, scheduled jobs and queues with their
+ * workers. The CDK stacks deploy these and the local runtime serves and fires the same ones, so a
+ * route or schedule cannot exist in one place and not the other. No CDK imports here.
+ */
+
+export interface ApiRoute {
+  /** API Gateway HTTP API route key, e.g. `GET /api/goals/{id}`, or `$default`. */
+  routeKey: string;
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  entry: string;
+}
+
+/** `functions/api/health.ts` → `api-health`: the function's name, locally and in AWS. */
+export function functionNameOf(entry: string): string {
+  return entry
+    .replace(/^functions\//, '')
+    .replace(/\.ts$/, '')
+    .replaceAll('/', '-');
+}
+
+export const apiRoutes: readonly ApiRoute[] = [
+  { routeKey: 'GET /api/health', entry: 'functions/api/health.ts' },
+  { routeKey: '$default', entry: 'functions/api/not-found.ts' },
+];
+
+/** The event every scheduled job receives, from EventBridge Scheduler or the local scheduler. */
+export interface ScheduledJobEvent {
+  job: string;
+  /** ISO-8601 time the schedule fired for. */
+  scheduledTime: string;
+}
+
+export interface ScheduledJob {
+  name: string;
+  entry: string;
+  /** Fires every this many minutes (EventBridge Scheduler `rate(...)`). */
+  everyMinutes: number;
+}
+
+export const scheduledJobs: readonly ScheduledJob[] = [];
+
+export interface QueueWorker {
+  name: string;
+  queueName: string;
+  entry: string;
+  batchSize: number;
+  visibilityTimeoutSeconds: number;
+  /** Receives before a message moves to the dead-letter queue. */
+  maxReceiveCount: number;
+}
+
+export const queueWorkers: readonly QueueWorker[] = [];
+
+/**
+ * Headers for the web app, set by the CloudFront response-headers policy in AWS and by the local
+ * static server. The SPA loads only its own scripts and styles and talks only to its own origin.
+ */
+export const webSecurityHeaders: Readonly<Record<string, string>> = {
+  'content-security-policy': [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; '),
+  'strict-transport-security': 'max-age=63072000; includeSubDomains; preload',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'strict-origin-when-cross-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+};

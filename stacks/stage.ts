@@ -1,0 +1,15 @@
+import type { App } from 'aws-cdk-lib';
+
+export const stages = ['dev', 'prod'] as const;
+export type Stage = (typeof stages)[number];
+
+/** `-c stage=dev|prod`, validated; dev when not given. */
+export function stageFromContext(app: App): Stage {
+  const value = app.node.tryGetContext('stage') ?? 'dev';
+  if (!stages.includes(value)) {
+    throw new Error(`Unknown stage "${String(value)}": pass -c stage=${stages.join('|')}`);
+  }
+  return value as Stage;
+}
+
+export const isProduction = (stage: Stage): boolean => stage === 'prod';

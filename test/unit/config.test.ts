@@ -1,0 +1,27 @@
+import { expect, test } from 'vitest';
+import { ConfigError, parseConfig } from '#config/env';
+
+test('defaults make a local configuration', () => {
+  expect(parseConfig({})).toEqual({
+    STAGE: 'local',
+    TABLE_NAME: 'sparegris',
+    SERVICE_NAME: 'sparegris',
+    WEB_ORIGIN: 'http://localhost:3000',
+  });
+});
+
+test('invalid values are refused, naming the variable but not its value', () => {
+  expect(() => parseConfig({ STAGE: 'staging', WEB_ORIGIN: 'secret-value' })).toThrow(ConfigError);
+  try {
+    parseConfig({ STAGE: 'staging', WEB_ORIGIN: 'secret-value' });
+  } catch (error) {
+    expect((error as Error).message).toContain('STAGE');
+    expect((error as Error).message).toContain('WEB_ORIGIN');
+    expect((error as Error).message).not.toContain('secret-value');
+  }
+});
+
+test('the parsed configuration cannot be changed', () => {
+  const config = parseConfig({ STAGE: 'prod', TABLE_NAME: 'sparegris-prod' });
+  expect(Object.isFrozen(config)).toBe(true);
+});
