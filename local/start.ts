@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { repositoryRoot } from './lambda-runtime.ts';
+import { demoLogin } from './seed.ts';
 import { defaultPorts, startLocalSystem } from './system.ts';
 import { ensureWebBuild } from './web-build.ts';
 
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   const system = await startLocalSystem({
     ports: {
       web: port('PORT', defaultPorts.web),
+      simulator: port('SIMULATOR_PORT', defaultPorts.simulator),
       dynamo: port('DYNAMO_PORT', defaultPorts.dynamo),
       secrets: port('SECRETS_PORT', defaultPorts.secrets),
       sqs: port('SQS_PORT', defaultPorts.sqs),
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
     scheduler: true,
     queuePolling: true,
     speedUp,
+    consentPage: true,
     log,
   });
 
@@ -41,8 +44,10 @@ async function main(): Promise<void> {
     [
       '',
       `  Sparegris is running at ${system.url}`,
-      `  API:        ${system.url}/api/health`,
+      `  Demo login: ${demoLogin.email} / ${demoLogin.password}`,
+      `  API:        ${system.url}/api (health: ${system.url}/api/health)`,
       `  Data:       ${dataDir} (delete it to start from scratch)`,
+      `  Nordea:     simulated sandbox at http://localhost:${system.ports.simulator} (accounts: /__admin/accounts)`,
       `  Stand-ins:  DynamoDB 127.0.0.1:${system.ports.dynamo}, Secrets Manager 127.0.0.1:${system.ports.secrets}, SQS 127.0.0.1:${system.ports.sqs}`,
       `  Run a job:  curl -X POST ${system.url}/api/__local/jobs/<name>`,
       '  Stop:       Ctrl-C',

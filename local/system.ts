@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DEFAULT_APP, startSimulator } from '#simulator/server';
 import {
   type ApiRoute,
   apiRoutes,
@@ -11,23 +12,31 @@ import {
   scheduledJobs,
 } from '#stacks/definitions';
 import { createApiDispatcher } from './api-adapter.ts';
-import { listen, type RunningServer } from './aws-json-server.ts';
+import { listen } from './aws-json-server.ts';
 import { ensureTable, localDynamoClient, startDynamo } from './dynamo.ts';
 import { repositoryRoot } from './lambda-runtime.ts';
 import { QueuePoller } from './queue-poller.ts';
 import { invokeScheduledJob, LocalScheduler } from './scheduler.ts';
 import { startSecretsManager } from './secrets-manager.ts';
+import { seedLocalSystem } from './seed.ts';
 import { startSqs } from './sqs.ts';
 import { createStaticHandler } from './static.ts';
 
 export interface LocalPorts {
   web: number;
+  simulator: number;
   dynamo: number;
   secrets: number;
   sqs: number;
 }
 
-export const defaultPorts: LocalPorts = { web: 3000, dynamo: 3200, secrets: 3300, sqs: 3400 };
+export const defaultPorts: LocalPorts = {
+  web: 3000,
+  simulator: 3100,
+  dynamo: 3200,
+  secrets: 3300,
+  sqs: 3400,
+};
 
 export interface LocalSystemOptions {
   ports: LocalPorts;
@@ -43,6 +52,10 @@ export interface LocalSystemOptions {
   routes?: readonly ApiRoute[];
   jobs?: readonly ScheduledJob[];
   workers?: readonly QueueWorker[];
+  /** Show the simulator's consent page in the bank-linking redirect (the demo); tests go straight back. */
+  consentPage?: boolean;
+  /** Create the signing keys and the demo saver when missing (default true). */
+  seed?: boolean;
   log?: (message: string) => void;
 }
 
@@ -103,7 +116,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const jobs = options.jobs ?? scheduledJobs;
   const workers = options.workers ?? queueWorkers;
 
-  const started: RunningServer[] = [];
+  const started: { close(): Promise<void> }[] = [];
   const stopAll = async () => {
     for (const server of started.reverse()) await server.close();
   };
@@ -135,6 +148,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const dynamoClient = localDynamoClient(dynamo.url);
     log(`table ${tableName}: ${await ensureTable(dynamoClient, tableName)}`);
     dynamoClient.destroy();
+
+    if (options.seed !== false) await seedLocalSystem(log);
 
     const sqs = new SQSClient({});
     for (const worker of workers) {
@@ -210,6 +225,25 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const webServer = await listen(web, options.ports.web);
     started.push(webServer);
     ports.web = webServer.port;
+
+    // After the web server, so the bank's registered redirect URI names the port it really got.
+    const simulator = await startSimulator({
+      port: options.ports.simulator,
+      ...(dataDir ? { dataFile: join(dataDir, 'simulator.json') } : {}),
+      consentPage: options.consentPage ?? false,
+      apps: [
+        {
+          ...DEFAULT_APP,
+          redirectUris: [
+            ...DEFAULT_APP.redirectUris,
+            `http://localhost:${ports.web}/api/bank/callback`,
+            `http://127.0.0.1:${ports.web}/api/bank/callback`,
+          ],
+        },
+      ],
+    });
+    started.push(simulator);
+    ports.simulator = simulator.port;
 
     const scheduler = new LocalScheduler(jobs, options.speedUp ?? 1, log);
     if (options.scheduler) scheduler.start();

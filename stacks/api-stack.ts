@@ -8,22 +8,24 @@ import {
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { AppFunction } from './constructs/app-function.ts';
 import { type ApiRoute, apiRoutes, functionNameOf } from './definitions.ts';
-import { isProduction, type Stage } from './stage.ts';
+import { isProduction, resourceNames, type Stage } from './stage.ts';
 
 export interface ApiStackProps extends StackProps {
   stage: Stage;
-  table: ITableV2;
   routes?: readonly ApiRoute[];
 }
 
 /** The HTTP API and one function per handler module, from the route table in definitions.ts. */
 export class ApiStack extends Stack {
   readonly api: HttpApi;
+  /** Every API function, for monitoring (errors, throttles, latency). */
+  readonly functions: AppFunction[] = [];
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -57,18 +59,25 @@ export class ApiStack extends Stack {
       },
     });
 
-    const environment = { STAGE: props.stage, TABLE_NAME: props.table.tableName };
-    const functions = new Map<string, AppFunction>();
+    const names = resourceNames(props.stage);
+    const table = TableV2.fromTableName(this, 'Table', names.table);
+    const tokenKeys = Secret.fromSecretNameV2(this, 'TokenSigningKeys', names.tokenKeysSecret);
+    const environment = { STAGE: props.stage, TABLE_NAME: names.table, JWT_SECRET_ID: names.tokenKeysSecret };
+    const byEntry = new Map<string, AppFunction>();
     for (const route of props.routes ?? apiRoutes) {
-      let appFunction = functions.get(route.entry);
+      let appFunction = byEntry.get(route.entry);
       if (!appFunction) {
         appFunction = new AppFunction(this, functionNameOf(route.entry), {
           entry: route.entry,
           environment,
           logRetention,
           timeout: Duration.seconds(10),
+          ...(route.files ? { files: route.files } : {}),
         });
-        functions.set(route.entry, appFunction);
+        byEntry.set(route.entry, appFunction);
+        this.functions.push(appFunction);
+        if (route.access?.table) appFunction.bindTable(table, route.access.table);
+        if (route.access?.tokenKeys) appFunction.bindSecret(tokenKeys);
       }
       const integration = new HttpLambdaIntegration(
         `${functionNameOf(route.entry)}-integration`,

@@ -15,7 +15,7 @@ export interface SparegrisApp {
 export function buildApp(app = new App()): SparegrisApp {
   const stage = stageFromContext(app);
   const data = new DataStack(app, `sparegris-${stage}-data`, { stage });
-  const api = new ApiStack(app, `sparegris-${stage}-api`, { stage, table: data.table });
+  const api = new ApiStack(app, `sparegris-${stage}-api`, { stage });
   Tags.of(app).add('project', 'sparegris');
   Tags.of(app).add('stage', stage);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

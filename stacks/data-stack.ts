@@ -1,8 +1,9 @@
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { tableDefinition } from '#store/table-definition';
-import { isProduction, type Stage } from './stage.ts';
+import { isProduction, resourceNames, type Stage } from './stage.ts';
 
 export interface DataStackProps extends StackProps {
   stage: Stage;
@@ -11,6 +12,7 @@ export interface DataStackProps extends StackProps {
 /** Stateful resources, deployed separately from the code and retained in production. */
 export class DataStack extends Stack {
   readonly table: TableV2;
+  readonly tokenKeys: Secret;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -18,6 +20,7 @@ export class DataStack extends Stack {
     const stringKey = (name: string) => ({ name, type: AttributeType.STRING });
 
     this.table = new TableV2(this, 'Table', {
+      tableName: resourceNames(props.stage).table,
       partitionKey: stringKey(tableDefinition.partitionKey),
       sortKey: stringKey(tableDefinition.sortKey),
       globalSecondaryIndexes: tableDefinition.globalSecondaryIndexes.map((index) => ({
@@ -33,6 +36,19 @@ export class DataStack extends Stack {
       // secret material we hold per saver, live in Secrets Manager, not in this table.
       encryption: TableEncryptionV2.dynamoOwnedKey(),
       removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+
+    // Its value is a JWK set an operator generates and puts (README: "Deploy"); until then the
+    // auth functions fail closed with a 500 and no token is ever issued.
+    this.tokenKeys = new Secret(this, 'TokenSigningKeys', {
+      secretName: resourceNames(props.stage).tokenKeysSecret,
+      description: 'Access-token signing keys: {"keys":[private JWK…],"activeKid":"…"}',
+      removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.tokenKeys).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Signing keys rotate by adding a key, activating it and removing the old one after the token lifetime (README), which keeps issued tokens valid; a Secrets Manager rotation Lambda would replace the set at once.',
     });
   }
 }

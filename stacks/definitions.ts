@@ -4,12 +4,24 @@
  * route or schedule cannot exist in one place and not the other. No CDK imports here.
  */
 
+/** What a function may touch: the stacks grant exactly this and nothing more. */
+export interface FunctionAccess {
+  table?: 'read' | 'readWrite';
+  /** Reads the access-token signing keys (to issue or verify tokens). */
+  tokenKeys?: boolean;
+}
+
 export interface ApiRoute {
   /** API Gateway HTTP API route key, e.g. `GET /api/goals/{id}`, or `$default`. */
   routeKey: string;
   /** Handler module, relative to the repository root; it exports `handler`. */
   entry: string;
+  access?: FunctionAccess;
+  /** Data files the handler reads beside its bundle (esbuild cannot follow readFileSync). */
+  files?: string[];
 }
+
+const saverAccess: FunctionAccess = { table: 'readWrite', tokenKeys: true };
 
 /** `functions/api/health.ts` → `api-health`: the function's name, locally and in AWS. */
 export function functionNameOf(entry: string): string {
@@ -21,6 +33,16 @@ export function functionNameOf(entry: string): string {
 
 export const apiRoutes: readonly ApiRoute[] = [
   { routeKey: 'GET /api/health', entry: 'functions/api/health.ts' },
+  {
+    routeKey: 'POST /api/auth/signup',
+    entry: 'functions/api/auth-signup.ts',
+    access: saverAccess,
+    files: ['shared/auth/common-passwords.txt'],
+  },
+  { routeKey: 'POST /api/auth/login', entry: 'functions/api/auth-login.ts', access: saverAccess },
+  { routeKey: 'POST /api/auth/refresh', entry: 'functions/api/auth-refresh.ts', access: saverAccess },
+  { routeKey: 'POST /api/auth/logout', entry: 'functions/api/auth-logout.ts', access: saverAccess },
+  { routeKey: 'GET /api/me', entry: 'functions/api/me-get.ts', access: { table: 'read', tokenKeys: true } },
   { routeKey: '$default', entry: 'functions/api/not-found.ts' },
 ];
 

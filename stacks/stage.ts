@@ -13,3 +13,12 @@ export function stageFromContext(app: App): Stage {
 }
 
 export const isProduction = (stage: Stage): boolean => stage === 'prod';
+
+/**
+ * Fixed names of the stateful resources, so the stateless stacks refer to them by name rather than
+ * through CloudFormation exports (which would pin the data stack whenever a function changes).
+ */
+export const resourceNames = (stage: Stage) => ({
+  table: `sparegris-${stage}`,
+  tokenKeysSecret: `sparegris/${stage}/jwt-signing-keys`,
+});

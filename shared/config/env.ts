@@ -10,6 +10,9 @@ const environmentSchema = z.object({
   SERVICE_NAME: z.string().min(1).default('sparegris'),
   /** Public origin of the web app, used for redirects back from the bank. */
   WEB_ORIGIN: z.url().default('http://localhost:3000'),
+  /** Secrets Manager secret holding the access-token signing keys (JSON, see shared/auth). */
+  JWT_SECRET_ID: z.string().min(1).default('sparegris/jwt-signing-keys'),
+  TOKEN_AUDIENCE: z.string().min(1).default('sparegris-api'),
 });
 
 export type AppConfig = Readonly<z.infer<typeof environmentSchema>>;

@@ -1,6 +1,15 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import {
+  AppError,
+  Conflict,
+  InvalidCredentials,
+  NotAuthenticated,
+  NotFound,
+  RuleViolation,
+  Throttled,
+} from '#app/errors';
 import { logger, metrics } from '#observability/powertools';
 import { HttpProblem, problems } from './problem.ts';
 
@@ -25,6 +34,32 @@ export function securityHeaders(): HttpMiddleware {
   return { after: apply, onError: apply };
 }
 
+/** The one mapping from use-case errors to HTTP problems. */
+function fromAppError(error: AppError): HttpProblem {
+  if (error instanceof RuleViolation) {
+    return new HttpProblem({
+      status: 422,
+      title: 'Unprocessable Content',
+      type: '/problems/rule-violation',
+      detail: error.message,
+      errors: error.fields.map((field) => ({ ...field, in: 'body' as const })),
+    });
+  }
+  if (error instanceof InvalidCredentials) {
+    return new HttpProblem({
+      status: 401,
+      title: 'Unauthorized',
+      type: '/problems/invalid-credentials',
+      detail: error.message,
+    });
+  }
+  if (error instanceof NotAuthenticated) return problems.unauthorized(error.message);
+  if (error instanceof NotFound) return problems.notFound(error.message);
+  if (error instanceof Conflict) return problems.conflict(error.message);
+  if (error instanceof Throttled) return problems.tooManyRequests(error.retryAfterSeconds);
+  return problems.internal();
+}
+
 /**
  * Maps every error to RFC 9457 problem+json, in one place. Expected problems keep their status and
  * detail; anything else is logged with its stack and answered as an opaque 500.
@@ -34,7 +69,9 @@ export function problemDetails(): HttpMiddleware {
     onError: async (request) => {
       const error = request.error;
       let problem: HttpProblem;
-      if (error instanceof HttpProblem) {
+      if (error instanceof AppError) {
+        problem = fromAppError(error);
+      } else if (error instanceof HttpProblem) {
         problem = error;
         if (problem.status >= 500) logger.error('request failed', { status: problem.status, error });
       } else {

@@ -1,12 +1,33 @@
 import { resolve } from 'node:path';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type CfnLogGroup, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 
 const repositoryRoot = resolve(import.meta.dirname, '..', '..');
+
+/**
+ * An ARN as cdk-nag spells it in a finding id: the resolved CloudFormation value, with `{Ref: X}` as
+ * `<X>` and `{Fn::GetAtt: [A, B]}` as `<A.B>`, so acknowledgements name exactly one resource.
+ */
+function nagResource(scope: Construct, arn: string): string {
+  const render = (value: unknown): string => {
+    if (typeof value === 'string') return value;
+    if (typeof value === 'object' && value !== null) {
+      const object = value as Record<string, unknown>;
+      if (typeof object.Ref === 'string') return `<${object.Ref}>`;
+      if (Array.isArray(object['Fn::GetAtt'])) return `<${object['Fn::GetAtt'].join('.')}>`;
+      const join = object['Fn::Join'];
+      if (Array.isArray(join) && Array.isArray(join[1])) return join[1].map(render).join(String(join[0]));
+    }
+    throw new Error(`Cannot name ${JSON.stringify(value)} for cdk-nag`);
+  };
+  return render(Stack.of(scope).resolve(arn));
+}
 
 export interface AppFunctionProps {
   /** Handler module relative to the repository root, as in `stacks/definitions.ts`. */
@@ -16,6 +37,8 @@ export interface AppFunctionProps {
   timeout?: Duration;
   memorySize?: number;
   reservedConcurrentExecutions?: number;
+  /** Files (relative to the repository root) copied beside the bundle. */
+  files?: readonly string[];
 }
 
 /**
@@ -67,6 +90,12 @@ export class AppFunction extends Construct {
         externalModules: [],
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
         tsconfig: resolve(repositoryRoot, 'tsconfig.json'),
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) =>
+            (props.files ?? []).map((file) => `cp "${inputDir}/${file}" "${outputDir}/"`),
+        },
       },
     });
     Validations.of(this.role).acknowledge({
@@ -78,6 +107,43 @@ export class AppFunction extends Construct {
       id: `AwsSolutions-IAM5[Resource::<${logGroupId}.Arn>:log-stream:*]`,
       reason:
         'Lambda creates log streams with generated names at run time, only inside this function’s own log group.',
+    });
+  }
+
+  /** Grants item access to the table (and its indexes) and nothing else: no Scan, no table admin. */
+  bindTable(table: ITableV2, access: 'read' | 'readWrite'): void {
+    const read = [
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:Query',
+      'dynamodb:ConditionCheckItem',
+    ];
+    const write = [
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+    ];
+    this.role.addToPolicy(
+      new PolicyStatement({
+        actions: access === 'read' ? read : [...read, ...write],
+        resources: [table.tableArn, `${table.tableArn}/index/*`],
+      }),
+    );
+    Validations.of(this.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagResource(this, table.tableArn)}/index/*]`,
+      reason:
+        'Queries on the table’s own global secondary indexes; the index names are part of the same table.',
+    });
+  }
+
+  /** Read access to one secret, addressed by name (Secrets Manager appends a random 6-character suffix). */
+  bindSecret(secret: ISecret): void {
+    secret.grantRead(this.function);
+    Validations.of(this.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagResource(this, secret.secretArn)}-??????]`,
+      reason:
+        'The secret is referenced by name; "-??????" matches only the random suffix Secrets Manager adds.',
     });
   }
 }

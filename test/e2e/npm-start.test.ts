@@ -18,6 +18,7 @@ async function npmStart(
     env: {
       ...process.env,
       PORT: String(ports.web),
+      SIMULATOR_PORT: String(ports.simulator),
       DYNAMO_PORT: String(ports.dynamo),
       SECRETS_PORT: String(ports.secrets),
       SQS_PORT: String(ports.sqs),
@@ -62,6 +63,7 @@ test('`npm start` serves the API and the web app, stops on Ctrl-C and finds its 
 }, async () => {
   const ports = {
     web: await freePort(),
+    simulator: await freePort(),
     dynamo: await freePort(),
     secrets: await freePort(),
     sqs: await freePort(),

@@ -74,6 +74,38 @@ describe('the CDK app', () => {
     api.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
+  test('functions get exactly the access their route declares', () => {
+    const policies = api.findResources('AWS::IAM::Policy');
+    const statementsOf = (functionName: string) =>
+      Object.entries(policies)
+        .filter(([logicalId]) => logicalId.startsWith(functionName.replaceAll('-', '')))
+        .flatMap(
+          ([, policy]) =>
+            (policy as { Properties: { PolicyDocument: { Statement: unknown[] } } }).Properties.PolicyDocument
+              .Statement,
+        );
+    const actions = (functionName: string) =>
+      statementsOf(functionName).flatMap((statement) =>
+        [(statement as { Action: string | string[] }).Action].flat(),
+      );
+
+    expect(actions('api-health').some((action) => action.startsWith('dynamodb:'))).toBe(false);
+    expect(actions('api-health')).not.toContain('secretsmanager:GetSecretValue');
+    expect(actions('api-me-get')).toContain('dynamodb:GetItem');
+    expect(actions('api-me-get')).not.toContain('dynamodb:PutItem');
+    expect(actions('api-auth-signup')).toEqual(
+      expect.arrayContaining(['dynamodb:PutItem', 'secretsmanager:GetSecretValue']),
+    );
+    for (const functionName of ['api-health', 'api-me-get', 'api-auth-signup']) {
+      expect(actions(functionName)).not.toContain('dynamodb:Scan');
+    }
+  });
+
+  test('the data stack holds the token signing keys secret', () => {
+    data.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'sparegris/dev/jwt-signing-keys' });
+    data.hasResourceProperties('AWS::DynamoDB::GlobalTable', { TableName: 'sparegris-dev' });
+  });
+
   test('routes come from the shared definitions, including the problem+json default route', () => {
     for (const route of apiRoutes) {
       api.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: route.routeKey });

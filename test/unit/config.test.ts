@@ -7,6 +7,8 @@ test('defaults make a local configuration', () => {
     TABLE_NAME: 'sparegris',
     SERVICE_NAME: 'sparegris',
     WEB_ORIGIN: 'http://localhost:3000',
+    JWT_SECRET_ID: 'sparegris/jwt-signing-keys',
+    TOKEN_AUDIENCE: 'sparegris-api',
   });
 });
 

@@ -50,6 +50,7 @@ const options = (): LocalSystemOptions => ({
 beforeAll(async () => {
   ports = {
     web: await freePort(),
+    simulator: await freePort(),
     dynamo: await freePort(),
     secrets: await freePort(),
     sqs: await freePort(),

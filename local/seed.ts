@@ -1,0 +1,23 @@
+import { normalizeEmail } from '#app/auth';
+import { auth, savers, secretVault } from '#app/wiring';
+import { generateSigningKeySecret } from '#auth/access-tokens';
+import { config } from '#config/env';
+
+/** The seeded demo saver; printed by `npm start`. Local data only. */
+export const demoLogin = { email: 'demo@sparegris.dk', password: 'pink-piggy-saves-daily' } as const;
+
+/**
+ * Makes a fresh local system usable: the access-token signing keys (as an operator sets them in AWS)
+ * and the demo saver, created through the same use case as any sign-up. Idempotent.
+ */
+export async function seedLocalSystem(log: (message: string) => void): Promise<void> {
+  const { JWT_SECRET_ID } = config();
+  if ((await secretVault().read(JWT_SECRET_ID, { fresh: true })) === undefined) {
+    await secretVault().write(JWT_SECRET_ID, await generateSigningKeySecret());
+    log(`created access-token signing keys in ${JWT_SECRET_ID}`);
+  }
+  if ((await savers().getLogin(normalizeEmail(demoLogin.email))) === undefined) {
+    await (await auth()).signup(demoLogin, '127.0.0.1');
+    log(`created the demo saver ${demoLogin.email}`);
+  }
+}

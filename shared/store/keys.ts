@@ -1,0 +1,49 @@
+/**
+ * The one module that knows how items are keyed in the single table. Everything else asks it for
+ * keys; no other file writes `PK`/`SK` strings. Ids are opaque strings without `#`.
+ *
+ * | entity          | PK                    | SK                        |
+ * |-----------------|-----------------------|---------------------------|
+ * | login (email)   | LOGIN#<email, %-enc.> | LOGIN                     |
+ * | saver profile   | SAVER#<saverId>       | PROFILE                   |
+ * | refresh family  | SAVER#<saverId>       | REFRESH_FAMILY#<familyId> |
+ * | refresh token   | REFRESH#<tokenHash>   | TOKEN                     |
+ * | throttle        | THROTTLE#<key>        | THROTTLE                  |
+ */
+export interface ItemKey {
+  PK: string;
+  SK: string;
+}
+
+function part(value: string, name: string): string {
+  if (value.length === 0 || value.includes('#')) throw new Error(`Invalid ${name} for a key`);
+  return value;
+}
+
+export const keys = {
+  login: (normalizedEmail: string): ItemKey => ({
+    PK: `LOGIN#${part(normalizedEmail, 'email')}`,
+    SK: 'LOGIN',
+  }),
+  saverProfile: (saverId: string): ItemKey => ({ PK: `SAVER#${part(saverId, 'saver id')}`, SK: 'PROFILE' }),
+  refreshFamily: (saverId: string, familyId: string): ItemKey => ({
+    PK: `SAVER#${part(saverId, 'saver id')}`,
+    SK: `REFRESH_FAMILY#${part(familyId, 'family id')}`,
+  }),
+  refreshFamilyPrefix: (saverId: string) => ({
+    PK: `SAVER#${part(saverId, 'saver id')}`,
+    SKPrefix: 'REFRESH_FAMILY#',
+  }),
+  refreshToken: (tokenHash: string): ItemKey => ({
+    PK: `REFRESH#${part(tokenHash, 'token hash')}`,
+    SK: 'TOKEN',
+  }),
+  // The auth module builds throttle keys whole (they contain `#`); they are the only part of the PK.
+  throttle: (key: string): ItemKey => {
+    if (key.length === 0) throw new Error('Invalid throttle key for a key');
+    return { PK: `THROTTLE#${key}`, SK: 'THROTTLE' };
+  },
+} as const;
+
+/** DynamoDB TTL wants epoch seconds. */
+export const ttlSeconds = (at: Date): number => Math.floor(at.getTime() / 1000);
