@@ -16,6 +16,13 @@ export async function seedLocalSystem(log: (message: string) => void): Promise<v
     await secretVault().write(JWT_SECRET_ID, await generateSigningKeySecret());
     log(`created access-token signing keys in ${JWT_SECRET_ID}`);
   }
+  const { NORDEA_APP_SECRET_ID } = config();
+  if ((await secretVault().read(NORDEA_APP_SECRET_ID, { fresh: true })) === undefined) {
+    // The simulator's default registered app (DESIGN section 6).
+    const app = { clientId: 'sparegris-local', clientSecret: 'sparegris-local-secret' };
+    await secretVault().write(NORDEA_APP_SECRET_ID, JSON.stringify(app));
+    log(`created the Nordea app credentials in ${NORDEA_APP_SECRET_ID}`);
+  }
   if ((await savers().getLogin(normalizeEmail(demoLogin.email))) === undefined) {
     await (await auth()).signup(demoLogin, '127.0.0.1');
     log(`created the demo saver ${demoLogin.email}`);

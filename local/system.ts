@@ -79,6 +79,8 @@ export function applyLocalEnvironment(ports: LocalPorts, tableName: string): voi
     STAGE: 'local',
     TABLE_NAME: tableName,
     WEB_ORIGIN: `http://localhost:${ports.web}`,
+    NORDEA_BASE_URL: `http://127.0.0.1:${ports.simulator}/personal`,
+    NORDEA_SIGNATURE_MODE: 'sandbox-skip',
     AWS_REGION: 'eu-north-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
@@ -137,8 +139,80 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     });
     started.push(sqsServer);
 
+    const dispatchApi = createApiDispatcher(routes);
+    const serveStatic = createStaticHandler(options.webRoot ?? join(repositoryRoot, 'web', 'dist'));
+    const jobPath = /^\/api\/__local\/jobs\/([a-z0-9-]+)$/;
+
+    // Listening first, so the simulator and the configuration can name the port it really got;
+    // requests wait for readiness (a 503) until the table and seed data are in place.
+    let runJob: ((name: string) => Promise<unknown>) | undefined;
+    let knownJobs: string[] = [];
+    const web = createServer(async (request, response) => {
+      const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+      if (runJob === undefined) {
+        sendProblem(response, 503, 'Service Unavailable', 'Sparegris is starting; try again in a moment.');
+        return;
+      }
+      try {
+        const jobName = jobPath.exec(pathname)?.[1];
+        if (jobName !== undefined && request.method === 'POST') {
+          try {
+            const summary = await runJob(jobName);
+            response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+            response.end(JSON.stringify({ job: jobName, summary: summary ?? null }));
+          } catch (error) {
+            if (!(error instanceof UnknownJobError)) throw error;
+            sendProblem(
+              response,
+              404,
+              'Not Found',
+              `No job named ${jobName}. Jobs: ${knownJobs.join(', ') || 'none yet'}.`,
+            );
+          }
+          return;
+        }
+        if (pathname === '/api' || pathname.startsWith('/api/')) {
+          const body = await readBody(request);
+          if (body === undefined) {
+            sendProblem(response, 413, 'Payload Too Large', 'The request body is too large.');
+            return;
+          }
+          if (await dispatchApi(request, response, body)) return;
+        }
+        serveStatic(request, response);
+      } catch (error) {
+        // As API Gateway does when a function crashes: a bare 500 with nothing of the error.
+        log(
+          `request ${request.method} ${pathname} failed: ${error instanceof Error ? error.stack : String(error)}`,
+        );
+        if (!response.headersSent)
+          sendProblem(response, 500, 'Internal Server Error', 'Something went wrong.');
+        else response.destroy();
+      }
+    });
+    const webServer = await listen(web, options.ports.web);
+    started.push(webServer);
+
+    const simulator = await startSimulator({
+      port: options.ports.simulator,
+      ...(dataDir ? { dataFile: join(dataDir, 'simulator.json') } : {}),
+      consentPage: options.consentPage ?? false,
+      apps: [
+        {
+          ...DEFAULT_APP,
+          redirectUris: [
+            ...DEFAULT_APP.redirectUris,
+            `http://localhost:${webServer.port}/api/bank/callback`,
+            `http://127.0.0.1:${webServer.port}/api/bank/callback`,
+          ],
+        },
+      ],
+    });
+    started.push(simulator);
+
     const ports: LocalPorts = {
-      ...options.ports,
+      web: webServer.port,
+      simulator: simulator.port,
       dynamo: dynamo.port,
       secrets: secrets.port,
       sqs: sqsServer.port,
@@ -170,80 +244,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     }
     const pollers = new Map(workers.map((worker) => [worker.name, new QueuePoller(sqs, worker, log)]));
 
-    const runJob = async (name: string): Promise<unknown> => {
+    runJob = async (name: string): Promise<unknown> => {
       const job = jobs.find((candidate) => candidate.name === name);
       if (job) return invokeScheduledJob(job);
       const poller = pollers.get(name);
       if (poller) return poller.drain();
       throw new UnknownJobError(name);
     };
-
-    const dispatchApi = createApiDispatcher(routes);
-    const serveStatic = createStaticHandler(options.webRoot ?? join(repositoryRoot, 'web', 'dist'));
-    const jobPath = /^\/api\/__local\/jobs\/([a-z0-9-]+)$/;
-
-    const web = createServer(async (request, response) => {
-      const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
-      try {
-        const jobName = jobPath.exec(pathname)?.[1];
-        if (jobName !== undefined && request.method === 'POST') {
-          try {
-            const summary = await runJob(jobName);
-            response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-            response.end(JSON.stringify({ job: jobName, summary: summary ?? null }));
-          } catch (error) {
-            if (!(error instanceof UnknownJobError)) throw error;
-            const known = [...jobs.map((job) => job.name), ...pollers.keys()];
-            sendProblem(
-              response,
-              404,
-              'Not Found',
-              `No job named ${jobName}. Jobs: ${known.join(', ') || 'none yet'}.`,
-            );
-          }
-          return;
-        }
-        if (pathname === '/api' || pathname.startsWith('/api/')) {
-          const body = await readBody(request);
-          if (body === undefined) {
-            sendProblem(response, 413, 'Payload Too Large', 'The request body is too large.');
-            return;
-          }
-          if (await dispatchApi(request, response, body)) return;
-        }
-        serveStatic(request, response);
-      } catch (error) {
-        // As API Gateway does when a function crashes: a bare 500 with nothing of the error.
-        log(
-          `request ${request.method} ${pathname} failed: ${error instanceof Error ? error.stack : String(error)}`,
-        );
-        if (!response.headersSent)
-          sendProblem(response, 500, 'Internal Server Error', 'Something went wrong.');
-        else response.destroy();
-      }
-    });
-    const webServer = await listen(web, options.ports.web);
-    started.push(webServer);
-    ports.web = webServer.port;
-
-    // After the web server, so the bank's registered redirect URI names the port it really got.
-    const simulator = await startSimulator({
-      port: options.ports.simulator,
-      ...(dataDir ? { dataFile: join(dataDir, 'simulator.json') } : {}),
-      consentPage: options.consentPage ?? false,
-      apps: [
-        {
-          ...DEFAULT_APP,
-          redirectUris: [
-            ...DEFAULT_APP.redirectUris,
-            `http://localhost:${ports.web}/api/bank/callback`,
-            `http://127.0.0.1:${ports.web}/api/bank/callback`,
-          ],
-        },
-      ],
-    });
-    started.push(simulator);
-    ports.simulator = simulator.port;
+    knownJobs = [...jobs.map((job) => job.name), ...pollers.keys()];
 
     const scheduler = new LocalScheduler(jobs, options.speedUp ?? 1, log);
     if (options.scheduler) scheduler.start();

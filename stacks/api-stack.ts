@@ -14,10 +14,15 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { AppFunction } from './constructs/app-function.ts';
 import { type ApiRoute, apiRoutes, functionNameOf } from './definitions.ts';
-import { isProduction, resourceNames, type Stage } from './stage.ts';
+import { isProduction, nordeaEndpoint, resourceNames, type Stage } from './stage.ts';
 
 export interface ApiStackProps extends StackProps {
   stage: Stage;
+  /**
+   * The app's public origin (`-c webOrigin=https://…`, the host registered with Nordea); the bank
+   * redirects savers to `<webOrigin>/api/bank/callback`.
+   */
+  webOrigin?: string;
   routes?: readonly ApiRoute[];
 }
 
@@ -62,7 +67,18 @@ export class ApiStack extends Stack {
     const names = resourceNames(props.stage);
     const table = TableV2.fromTableName(this, 'Table', names.table);
     const tokenKeys = Secret.fromSecretNameV2(this, 'TokenSigningKeys', names.tokenKeysSecret);
-    const environment = { STAGE: props.stage, TABLE_NAME: names.table, JWT_SECRET_ID: names.tokenKeysSecret };
+    const nordeaApp = Secret.fromSecretNameV2(this, 'NordeaApp', names.nordeaAppSecret);
+    const nordeaApi = nordeaEndpoint(props.stage);
+    const environment = {
+      STAGE: props.stage,
+      TABLE_NAME: names.table,
+      JWT_SECRET_ID: names.tokenKeysSecret,
+      WEB_ORIGIN: props.webOrigin ?? this.node.tryGetContext('webOrigin') ?? 'http://localhost:3000',
+      NORDEA_BASE_URL: nordeaApi.baseUrl,
+      NORDEA_ORIGINATING_HOST: nordeaApi.originatingHost,
+      NORDEA_APP_SECRET_ID: names.nordeaAppSecret,
+      BANK_TOKENS_SECRET_PREFIX: names.bankTokensSecretPrefix,
+    };
     const byEntry = new Map<string, AppFunction>();
     for (const route of props.routes ?? apiRoutes) {
       let appFunction = byEntry.get(route.entry);
@@ -78,6 +94,10 @@ export class ApiStack extends Stack {
         this.functions.push(appFunction);
         if (route.access?.table) appFunction.bindTable(table, route.access.table);
         if (route.access?.tokenKeys) appFunction.bindSecret(tokenKeys);
+        if (route.access?.bank) {
+          appFunction.bindSecret(nordeaApp);
+          appFunction.bindSecretPrefix(names.bankTokensSecretPrefix);
+        }
       }
       const integration = new HttpLambdaIntegration(
         `${functionNameOf(route.entry)}-integration`,

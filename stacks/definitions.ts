@@ -9,6 +9,8 @@ export interface FunctionAccess {
   table?: 'read' | 'readWrite';
   /** Reads the access-token signing keys (to issue or verify tokens). */
   tokenKeys?: boolean;
+  /** Calls Nordea: reads the app credentials, and manages savers' consent-token secrets. */
+  bank?: boolean;
 }
 
 export interface ApiRoute {
@@ -22,6 +24,7 @@ export interface ApiRoute {
 }
 
 const saverAccess: FunctionAccess = { table: 'readWrite', tokenKeys: true };
+const bankAccess: FunctionAccess = { ...saverAccess, bank: true };
 
 /** `functions/api/health.ts` → `api-health`: the function's name, locally and in AWS. */
 export function functionNameOf(entry: string): string {
@@ -43,6 +46,15 @@ export const apiRoutes: readonly ApiRoute[] = [
   { routeKey: 'POST /api/auth/refresh', entry: 'functions/api/auth-refresh.ts', access: saverAccess },
   { routeKey: 'POST /api/auth/logout', entry: 'functions/api/auth-logout.ts', access: saverAccess },
   { routeKey: 'GET /api/me', entry: 'functions/api/me-get.ts', access: { table: 'read', tokenKeys: true } },
+  { routeKey: 'POST /api/bank/connect', entry: 'functions/api/bank-connect.ts', access: bankAccess },
+  { routeKey: 'GET /api/bank/callback', entry: 'functions/api/bank-callback.ts', access: bankAccess },
+  {
+    routeKey: 'GET /api/bank',
+    entry: 'functions/api/bank-get.ts',
+    access: { table: 'read', tokenKeys: true },
+  },
+  { routeKey: 'PUT /api/bank/accounts', entry: 'functions/api/bank-accounts-put.ts', access: saverAccess },
+  { routeKey: 'DELETE /api/bank', entry: 'functions/api/bank-delete.ts', access: bankAccess },
   { routeKey: '$default', entry: 'functions/api/not-found.ts' },
 ];
 

@@ -21,4 +21,12 @@ export const isProduction = (stage: Stage): boolean => stage === 'prod';
 export const resourceNames = (stage: Stage) => ({
   table: `sparegris-${stage}`,
   tokenKeysSecret: `sparegris/${stage}/jwt-signing-keys`,
+  nordeaAppSecret: `sparegris/${stage}/nordea-app`,
+  bankTokensSecretPrefix: `sparegris/${stage}/bank-tokens`,
 });
+
+/** Nordea's production API for prod, its sandbox otherwise. */
+export const nordeaEndpoint = (stage: Stage) =>
+  isProduction(stage)
+    ? { baseUrl: 'https://open.nordea.com/personal', originatingHost: 'open.nordea.com' }
+    : { baseUrl: 'https://api.nordeaopenbanking.com/personal', originatingHost: 'api.nordeaopenbanking.com' };

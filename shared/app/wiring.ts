@@ -2,14 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { type AccessTokens, createAccessTokens } from '#auth/access-tokens';
 import { createLoginThrottle } from '#auth/login-throttle';
 import { createRefreshSessions } from '#auth/refresh-sessions';
+import { NordeaClient } from '#bank/client';
 import { config } from '#config/env';
 import { bearerAuthenticator } from '#http/auth';
+import { BankRepository } from '#store/bank-repository';
 import { dynamoDocumentClient } from '#store/client';
 import { DynamoRefreshSessionStore } from '#store/refresh-session-store';
 import { SaverRepository } from '#store/saver-repository';
 import { SecretVault } from '#store/secret-vault';
 import { DynamoThrottleStore } from '#store/throttle-store';
 import { createAuth } from './auth.ts';
+import { createBankLinking } from './bank-linking.ts';
 
 /**
  * The composition root: production adapters for the use cases, built once per cold start. Handlers
@@ -55,6 +58,45 @@ export async function auth() {
     counters: throttleStore,
     tokens: await tokens(),
     newId: randomUUID,
+    now: () => new Date(),
+  });
+}
+
+let nordeaClient: Promise<NordeaClient> | undefined;
+/** The Nordea client, with the app's credentials read from Secrets Manager once per cold start. */
+export function nordea(): Promise<NordeaClient> {
+  nordeaClient ??= (async () => {
+    const settings = config();
+    return NordeaClient.fromSecrets(
+      {
+        baseUrl: settings.NORDEA_BASE_URL,
+        originatingHost: settings.NORDEA_ORIGINATING_HOST,
+        country: settings.NORDEA_COUNTRY,
+        redirectUri: `${settings.WEB_ORIGIN}/api/bank/callback`,
+        signatureMode: settings.NORDEA_SIGNATURE_MODE,
+        credentialsSecretName: settings.NORDEA_APP_SECRET_ID,
+      },
+      async (name) => {
+        const value = await secretVault().read(name);
+        if (value === undefined) throw new Error(`The Nordea app secret ${name} does not exist`);
+        return value;
+      },
+    );
+  })().catch((error: unknown) => {
+    nordeaClient = undefined;
+    throw error;
+  });
+  return nordeaClient;
+}
+
+export function bankLinking() {
+  const { TABLE_NAME, WEB_ORIGIN, BANK_TOKENS_SECRET_PREFIX } = config();
+  return createBankLinking({
+    bank: new BankRepository(dynamoDocumentClient(), TABLE_NAME),
+    vault: secretVault(),
+    client: nordea,
+    tokenSecretId: (saverId) => `${BANK_TOKENS_SECRET_PREFIX}/${saverId}`,
+    webOrigin: WEB_ORIGIN,
     now: () => new Date(),
   });
 }

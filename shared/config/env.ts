@@ -13,6 +13,16 @@ const environmentSchema = z.object({
   /** Secrets Manager secret holding the access-token signing keys (JSON, see shared/auth). */
   JWT_SECRET_ID: z.string().min(1).default('sparegris/jwt-signing-keys'),
   TOKEN_AUDIENCE: z.string().min(1).default('sparegris-api'),
+  /** Nordea Personal API base URL including `/personal` (the sandbox by default). */
+  NORDEA_BASE_URL: z.url().default('https://api.nordeaopenbanking.com/personal'),
+  NORDEA_ORIGINATING_HOST: z.string().min(1).default('api.nordeaopenbanking.com'),
+  NORDEA_COUNTRY: z.enum(['DK', 'FI', 'NO', 'SE']).default('DK'),
+  /** `sandbox-skip` only works against Nordea's sandbox (and the local simulator). */
+  NORDEA_SIGNATURE_MODE: z.enum(['rsa-sha256', 'sandbox-skip']).default('rsa-sha256'),
+  /** Secret with the Nordea app's `{clientId, clientSecret, signingKeyPem}`. */
+  NORDEA_APP_SECRET_ID: z.string().min(1).default('sparegris/nordea-app'),
+  /** Each saver's consent tokens live in `<prefix>/<saverId>`. */
+  BANK_TOKENS_SECRET_PREFIX: z.string().min(1).default('sparegris/bank-tokens'),
 });
 
 export type AppConfig = Readonly<z.infer<typeof environmentSchema>>;

@@ -9,6 +9,9 @@
  * | refresh family  | SAVER#<saverId>       | REFRESH_FAMILY#<familyId> |
  * | refresh token   | REFRESH#<tokenHash>   | TOKEN                     |
  * | throttle        | THROTTLE#<key>        | THROTTLE                  |
+ * | bank link state | BANK_LINK#<stateHash> | BANK_LINK                 |
+ * | bank connection | SAVER#<saverId>       | BANK                      |
+ * | bank account    | SAVER#<saverId>       | ACCOUNT#<accountId, enc.> |
  */
 export interface ItemKey {
   PK: string;
@@ -43,6 +46,20 @@ export const keys = {
     if (key.length === 0) throw new Error('Invalid throttle key for a key');
     return { PK: `THROTTLE#${key}`, SK: 'THROTTLE' };
   },
+  bankLinkState: (stateHash: string): ItemKey => ({
+    PK: `BANK_LINK#${part(stateHash, 'state hash')}`,
+    SK: 'BANK_LINK',
+  }),
+  bankConnection: (saverId: string): ItemKey => ({ PK: `SAVER#${part(saverId, 'saver id')}`, SK: 'BANK' }),
+  // Bank account ids are the bank's (they may hold any character), so they are percent-encoded.
+  bankAccount: (saverId: string, accountId: string): ItemKey => ({
+    PK: `SAVER#${part(saverId, 'saver id')}`,
+    SK: `ACCOUNT#${part(encodeURIComponent(accountId), 'account id')}`,
+  }),
+  bankAccountPrefix: (saverId: string) => ({
+    PK: `SAVER#${part(saverId, 'saver id')}`,
+    SKPrefix: 'ACCOUNT#',
+  }),
 } as const;
 
 /** DynamoDB TTL wants epoch seconds. */

@@ -1,5 +1,6 @@
 import {
   CreateSecretCommand,
+  DeleteSecretCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
   ResourceNotFoundException,
@@ -47,5 +48,17 @@ export class SecretVault {
       await this.client.send(new CreateSecretCommand({ Name: secretId, SecretString: value }));
     }
     this.cache.set(secretId, { value, readAt: this.now() });
+  }
+
+  /** Deletes the secret at once (no recovery window): used when a saver unlinks or is erased. */
+  async remove(secretId: string): Promise<void> {
+    this.cache.delete(secretId);
+    try {
+      await this.client.send(
+        new DeleteSecretCommand({ SecretId: secretId, ForceDeleteWithoutRecovery: true }),
+      );
+    } catch (error) {
+      if (!(error instanceof ResourceNotFoundException)) throw error;
+    }
   }
 }

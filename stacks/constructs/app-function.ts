@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -144,6 +144,33 @@ export class AppFunction extends Construct {
       id: `AwsSolutions-IAM5[Resource::${nagResource(this, secret.secretArn)}-??????]`,
       reason:
         'The secret is referenced by name; "-??????" matches only the random suffix Secrets Manager adds.',
+    });
+  }
+
+  /** Full use of the secrets under one name prefix (one per saver's bank consent), and no others. */
+  bindSecretPrefix(prefix: string): void {
+    const arn = Stack.of(this).formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `${prefix}/*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.role.addToPolicy(
+      new PolicyStatement({
+        actions: [
+          'secretsmanager:CreateSecret',
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:PutSecretValue',
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:DeleteSecret',
+        ],
+        resources: [arn],
+      }),
+    );
+    Validations.of(this.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagResource(this, arn)}]`,
+      reason:
+        'One secret per saver’s bank consent, created at link time; the prefix holds those secrets only.',
     });
   }
 }

@@ -9,6 +9,12 @@ test('defaults make a local configuration', () => {
     WEB_ORIGIN: 'http://localhost:3000',
     JWT_SECRET_ID: 'sparegris/jwt-signing-keys',
     TOKEN_AUDIENCE: 'sparegris-api',
+    NORDEA_BASE_URL: 'https://api.nordeaopenbanking.com/personal',
+    NORDEA_ORIGINATING_HOST: 'api.nordeaopenbanking.com',
+    NORDEA_COUNTRY: 'DK',
+    NORDEA_SIGNATURE_MODE: 'rsa-sha256',
+    NORDEA_APP_SECRET_ID: 'sparegris/nordea-app',
+    BANK_TOKENS_SECRET_PREFIX: 'sparegris/bank-tokens',
   });
 });
 

@@ -1,0 +1,6 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { saverPresent } from '#bank/transport';
+
+/** The saver is at the keyboard: Nordea gets their address and browser (PSD2 saver-present headers). */
+export const saverPresentContext = (event: APIGatewayProxyEventV2) =>
+  saverPresent(event.requestContext.http.sourceIp, event.requestContext.http.userAgent || 'unknown');

@@ -1,0 +1,50 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { expect, test } from 'vitest';
+import { ApiStack } from '#stacks/api-stack';
+
+const app = new App({
+  outdir: mkdtempSync(join(tmpdir(), 'sparegris-api-stack-')),
+  context: { 'aws:cdk:bundling-stacks': [], webOrigin: 'https://sparegris.example.dk' },
+});
+const template = Template.fromStack(new ApiStack(app, 'api', { stage: 'prod' }));
+
+function statementsOf(functionName: string): { Action: string | string[]; Resource: unknown }[] {
+  const policies = template.findResources('AWS::IAM::Policy');
+  return Object.entries(policies)
+    .filter(([logicalId]) => logicalId.startsWith(functionName.replaceAll('-', '')))
+    .flatMap(
+      ([, policy]) =>
+        (policy as { Properties: { PolicyDocument: { Statement: [] } } }).Properties.PolicyDocument.Statement,
+    );
+}
+
+const resolvedResources = (functionName: string, action: string): string[] =>
+  statementsOf(functionName)
+    .filter((statement) => [statement.Action].flat().includes(action))
+    .flatMap((statement) => [statement.Resource].flat())
+    .map((resource) => JSON.stringify(resource));
+
+test('bank functions may manage consent secrets under their prefix only', () => {
+  const resources = resolvedResources('api-bank-callback', 'secretsmanager:PutSecretValue');
+  expect(resources).toHaveLength(1);
+  expect(resources[0]).toContain('secret:sparegris/prod/bank-tokens/*');
+  expect(resolvedResources('api-bank-get', 'secretsmanager:PutSecretValue')).toEqual([]);
+  expect(resolvedResources('api-me-get', 'secretsmanager:GetSecretValue').join()).not.toContain('nordea-app');
+});
+
+test('prod functions talk to Nordea production and redirect to the configured origin', () => {
+  template.hasResourceProperties('AWS::Lambda::Function', {
+    Environment: {
+      Variables: Match.objectLike({
+        NORDEA_BASE_URL: 'https://open.nordea.com/personal',
+        NORDEA_ORIGINATING_HOST: 'open.nordea.com',
+        WEB_ORIGIN: 'https://sparegris.example.dk',
+        NORDEA_APP_SECRET_ID: 'sparegris/prod/nordea-app',
+      }),
+    },
+  });
+});

@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { LocalSystem } from '#local/system';
+import { apiClient, startTestSystem } from '#test/support/local-system';
+
+let system: LocalSystem;
+let api: ReturnType<typeof apiClient>;
+
+beforeAll(async () => {
+  system = await startTestSystem();
+  api = apiClient(system.url);
+});
+afterAll(async () => {
+  await system.close();
+});
+
+interface BankStatus {
+  status: string;
+  consentExpiresAt: string | null;
+  accounts: {
+    id: string;
+    name: string;
+    type: string;
+    currency: string;
+    number: string;
+    availableMinor: number;
+  }[];
+  sourceAccountId: string | null;
+  savingsAccountId: string | null;
+}
+
+async function newSaver(): Promise<string> {
+  const email = `linker-${Math.random().toString(36).slice(2, 8)}@example.dk`;
+  const { body } = await api('POST', '/api/auth/signup', {
+    body: { email, password: 'a long and private phrase' },
+  });
+  return body.accessToken as string;
+}
+
+/** The browser's trip: our connect → the bank (the simulator answers straight back) → our callback. */
+async function linkBank(token: string): Promise<{ callbackUrl: string; landing: string }> {
+  const connect = await api<{ authorizeUrl: string }>('POST', '/api/bank/connect', { token });
+  expect(connect.status).toBe(200);
+  const callbackUrl = connect.body.authorizeUrl;
+  expect(new URL(callbackUrl).pathname).toBe('/api/bank/callback');
+  const callback = await fetch(callbackUrl, { redirect: 'manual' });
+  expect(callback.status).toBe(302);
+  return { callbackUrl, landing: callback.headers.get('location') ?? '' };
+}
+
+describe('linking Nordea', () => {
+  test('connect, consent and callback leave a linked bank with both accounts chosen', async () => {
+    const token = await newSaver();
+    expect((await api<BankStatus>('GET', '/api/bank', { token })).body.status).toBe('unlinked');
+
+    const { landing } = await linkBank(token);
+    expect(landing).toBe(`${system.url}/?bank=linked`);
+
+    const { body: bank } = await api<BankStatus>('GET', '/api/bank', { token });
+    expect(bank.status).toBe('linked');
+    expect(Date.parse(bank.consentExpiresAt ?? '')).toBeGreaterThan(Date.now() + 80 * 86_400_000);
+    expect(bank.accounts.map((account) => account.type).sort()).toEqual(['current', 'savings']);
+    for (const account of bank.accounts) {
+      expect(account).toMatchObject({ currency: 'DKK', id: expect.any(String), number: expect.any(String) });
+      expect(Number.isInteger(account.availableMinor)).toBe(true);
+    }
+    expect(bank.sourceAccountId).toBe(bank.accounts.find((account) => account.type === 'current')?.id);
+    expect(bank.savingsAccountId).toBe(bank.accounts.find((account) => account.type === 'savings')?.id);
+  });
+
+  test('a callback works once: a replayed state is refused', async () => {
+    const token = await newSaver();
+    const { callbackUrl } = await linkBank(token);
+    const replay = await fetch(callbackUrl, { redirect: 'manual' });
+    expect(replay.headers.get('location')).toBe(`${system.url}/?bank=expired`);
+  });
+
+  test('a callback with an unknown state or a declined consent links nothing', async () => {
+    const unknown = await fetch(`${system.url}/api/bank/callback?code=abc&state=${'x'.repeat(43)}`, {
+      redirect: 'manual',
+    });
+    expect(unknown.headers.get('location')).toBe(`${system.url}/?bank=expired`);
+    const token = await newSaver();
+    const { body } = await api<{ authorizeUrl: string }>('POST', '/api/bank/connect', { token });
+    const state = new URL(body.authorizeUrl).searchParams.get('state') ?? '';
+    const declined = await fetch(`${system.url}/api/bank/callback?error=access_denied&state=${state}`, {
+      redirect: 'manual',
+    });
+    expect(declined.headers.get('location')).toBe(`${system.url}/?bank=declined`);
+    expect((await api<BankStatus>('GET', '/api/bank', { token })).body.status).toBe('unlinked');
+  });
+
+  test('every saver gets their own bank customer, and sees only their own accounts', async () => {
+    const ann = await newSaver();
+    const bo = await newSaver();
+    await linkBank(ann);
+    await linkBank(bo);
+    const annAccounts = (await api<BankStatus>('GET', '/api/bank', { token: ann })).body.accounts.map(
+      (a) => a.id,
+    );
+    const boAccounts = (await api<BankStatus>('GET', '/api/bank', { token: bo })).body.accounts.map(
+      (a) => a.id,
+    );
+    expect(annAccounts.some((id) => boAccounts.includes(id))).toBe(false);
+    // Bo cannot choose Ann's accounts (BOLA).
+    const [annSource = '', annSavings = ''] = annAccounts;
+    const stolen = await api('PUT', '/api/bank/accounts', {
+      token: bo,
+      body: { sourceAccountId: annSource, savingsAccountId: annSavings },
+    });
+    expect(stolen.status).toBe(422);
+  });
+
+  test('choosing accounts validates them', async () => {
+    const token = await newSaver();
+    await linkBank(token);
+    const { body: bank } = await api<BankStatus>('GET', '/api/bank', { token });
+    const [first = '', second = ''] = bank.accounts.map((account) => account.id);
+    const swapped = await api<BankStatus>('PUT', '/api/bank/accounts', {
+      token,
+      body: { sourceAccountId: second, savingsAccountId: first },
+    });
+    expect(swapped.status).toBe(200);
+    expect(swapped.body).toMatchObject({ sourceAccountId: second, savingsAccountId: first });
+    const same = await api('PUT', '/api/bank/accounts', {
+      token,
+      body: { sourceAccountId: first, savingsAccountId: first },
+    });
+    expect(same.status).toBe(422);
+    const extra = await api('PUT', '/api/bank/accounts', {
+      token,
+      body: { sourceAccountId: first, savingsAccountId: second, saverId: 'someone' },
+    });
+    expect(extra.status).toBe(400);
+  });
+
+  test('unlinking revokes the consent and forgets the accounts', async () => {
+    const token = await newSaver();
+    await linkBank(token);
+    expect((await api('DELETE', '/api/bank', { token })).status).toBe(204);
+    expect((await api<BankStatus>('GET', '/api/bank', { token })).body).toMatchObject({
+      status: 'unlinked',
+      accounts: [],
+    });
+    expect((await api('DELETE', '/api/bank', { token })).status).toBe(204);
+  });
+
+  test('bank endpoints need a saver token', async () => {
+    expect((await api('POST', '/api/bank/connect')).status).toBe(401);
+    expect((await api('GET', '/api/bank')).status).toBe(401);
+  });
+});
