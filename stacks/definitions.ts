@@ -24,6 +24,7 @@ export interface ApiRoute {
 }
 
 const saverAccess: FunctionAccess = { table: 'readWrite', tokenKeys: true };
+const readAccess: FunctionAccess = { table: 'read', tokenKeys: true };
 const bankAccess: FunctionAccess = { ...saverAccess, bank: true };
 
 /** `functions/api/health.ts` → `api-health`: the function's name, locally and in AWS. */
@@ -45,7 +46,18 @@ export const apiRoutes: readonly ApiRoute[] = [
   { routeKey: 'POST /api/auth/login', entry: 'functions/api/auth-login.ts', access: saverAccess },
   { routeKey: 'POST /api/auth/refresh', entry: 'functions/api/auth-refresh.ts', access: saverAccess },
   { routeKey: 'POST /api/auth/logout', entry: 'functions/api/auth-logout.ts', access: saverAccess },
-  { routeKey: 'GET /api/me', entry: 'functions/api/me-get.ts', access: { table: 'read', tokenKeys: true } },
+  { routeKey: 'GET /api/me', entry: 'functions/api/me-get.ts', access: readAccess },
+  { routeKey: 'PATCH /api/me', entry: 'functions/api/me-patch.ts', access: saverAccess },
+  { routeKey: 'GET /api/goals', entry: 'functions/api/goals-list.ts', access: readAccess },
+  { routeKey: 'POST /api/goals', entry: 'functions/api/goals-create.ts', access: saverAccess },
+  { routeKey: 'GET /api/goals/{id}', entry: 'functions/api/goal-get.ts', access: readAccess },
+  { routeKey: 'PATCH /api/goals/{id}', entry: 'functions/api/goal-patch.ts', access: saverAccess },
+  { routeKey: 'DELETE /api/goals/{id}', entry: 'functions/api/goal-delete.ts', access: saverAccess },
+  { routeKey: 'GET /api/rules', entry: 'functions/api/rules-list.ts', access: readAccess },
+  { routeKey: 'POST /api/rules', entry: 'functions/api/rules-create.ts', access: saverAccess },
+  { routeKey: 'GET /api/rules/{id}', entry: 'functions/api/rule-get.ts', access: readAccess },
+  { routeKey: 'PATCH /api/rules/{id}', entry: 'functions/api/rule-patch.ts', access: saverAccess },
+  { routeKey: 'DELETE /api/rules/{id}', entry: 'functions/api/rule-delete.ts', access: saverAccess },
   { routeKey: 'POST /api/bank/connect', entry: 'functions/api/bank-connect.ts', access: bankAccess },
   { routeKey: 'GET /api/bank/callback', entry: 'functions/api/bank-callback.ts', access: bankAccess },
   {

@@ -1,10 +1,7 @@
-import { NotFound } from '#app/errors';
-import { authenticateSaver, savers } from '#app/wiring';
+import { authenticateSaver, settings } from '#app/wiring';
 import { saverHandler } from '#http/handler';
 import { json } from '#http/response';
 
-export const handler = saverHandler({ authenticate: authenticateSaver }, async ({ saverId }) => {
-  const profile = await savers().getProfile(saverId);
-  if (!profile) throw new NotFound('There is no such saver.');
-  return json(200, profile.settings);
-});
+export const handler = saverHandler({ authenticate: authenticateSaver }, async ({ saverId }) =>
+  json(200, await settings().get(saverId)),
+);

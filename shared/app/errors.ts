@@ -20,6 +20,16 @@ export class RuleViolation extends AppError {
   }
 }
 
+/** The request's content is malformed in a way only the use case can see (a bad cursor, a bad merge): 400. */
+export class InvalidInput extends AppError {
+  constructor(
+    message: string,
+    readonly fields: InvalidField[] = [],
+  ) {
+    super(message);
+  }
+}
+
 /** Email and password do not match an account; deliberately says no more: 401. */
 export class InvalidCredentials extends AppError {
   constructor() {

@@ -4,15 +4,23 @@ import { createLoginThrottle } from '#auth/login-throttle';
 import { createRefreshSessions } from '#auth/refresh-sessions';
 import { NordeaClient } from '#bank/client';
 import { config } from '#config/env';
+import { GoalSchema } from '#domain/goals';
+import { RuleSchema } from '#domain/rules';
+import type { SaverSettings } from '#domain/settings';
 import { bearerAuthenticator } from '#http/auth';
 import { BankRepository } from '#store/bank-repository';
 import { dynamoDocumentClient } from '#store/client';
 import { DynamoRefreshSessionStore } from '#store/refresh-session-store';
+import { SaverItems } from '#store/saver-items';
 import { SaverRepository } from '#store/saver-repository';
 import { SecretVault } from '#store/secret-vault';
 import { DynamoThrottleStore } from '#store/throttle-store';
 import { createAuth } from './auth.ts';
 import { createBankLinking } from './bank-linking.ts';
+import { NotFound } from './errors.ts';
+import { createGoals } from './goals.ts';
+import { createRules } from './rules.ts';
+import { createSettings } from './settings.ts';
 
 /**
  * The composition root: production adapters for the use cases, built once per cold start. Handlers
@@ -100,3 +108,22 @@ export function bankLinking() {
     now: () => new Date(),
   });
 }
+
+async function settingsOf(saverId: string): Promise<SaverSettings> {
+  const profile = await savers().getProfile(saverId);
+  if (!profile) throw new NotFound('There is no such saver.');
+  return profile.settings;
+}
+
+function collections() {
+  const { TABLE_NAME } = config();
+  const client = dynamoDocumentClient();
+  return {
+    goals: new SaverItems(client, TABLE_NAME, 'GOAL', GoalSchema),
+    rules: new SaverItems(client, TABLE_NAME, 'RULE', RuleSchema),
+  };
+}
+
+export const goals = () => createGoals({ ...collections(), settingsOf, now: () => new Date() });
+export const rules = () => createRules({ ...collections(), settingsOf, now: () => new Date() });
+export const settings = () => createSettings({ savers: savers(), now: () => new Date() });

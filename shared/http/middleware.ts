@@ -5,6 +5,7 @@ import {
   AppError,
   Conflict,
   InvalidCredentials,
+  InvalidInput,
   NotAuthenticated,
   NotFound,
   RuleViolation,
@@ -44,6 +45,12 @@ function fromAppError(error: AppError): HttpProblem {
       detail: error.message,
       errors: error.fields.map((field) => ({ ...field, in: 'body' as const })),
     });
+  }
+  if (error instanceof InvalidInput) {
+    return problems.validation(
+      error.fields.map((field) => ({ ...field, in: 'body' as const })),
+      error.message,
+    );
   }
   if (error instanceof InvalidCredentials) {
     return new HttpProblem({

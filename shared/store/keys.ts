@@ -12,7 +12,12 @@
  * | bank link state | BANK_LINK#<stateHash> | BANK_LINK                 |
  * | bank connection | SAVER#<saverId>       | BANK                      |
  * | bank account    | SAVER#<saverId>       | ACCOUNT#<accountId, enc.> |
+ * | goal, rule, …   | SAVER#<saverId>       | <KIND>#<id>               |
+ *
+ * Everything a saver owns sits in their partition, so listing is a Query and erasure is a Query plus
+ * deletes; no request path ever needs a Scan.
  */
+export type SaverItemKind = 'GOAL' | 'RULE' | 'HABIT';
 export interface ItemKey {
   PK: string;
   SK: string;
@@ -60,6 +65,15 @@ export const keys = {
     PK: `SAVER#${part(saverId, 'saver id')}`,
     SKPrefix: 'ACCOUNT#',
   }),
+  saverItem: (saverId: string, kind: SaverItemKind, id: string): ItemKey => ({
+    PK: `SAVER#${part(saverId, 'saver id')}`,
+    SK: `${kind}#${part(id, 'item id')}`,
+  }),
+  saverItemPrefix: (saverId: string, kind: SaverItemKind) => ({
+    PK: `SAVER#${part(saverId, 'saver id')}`,
+    SKPrefix: `${kind}#`,
+  }),
+  saverPartition: (saverId: string) => `SAVER#${part(saverId, 'saver id')}`,
 } as const;
 
 /** DynamoDB TTL wants epoch seconds. */

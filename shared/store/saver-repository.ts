@@ -93,4 +93,19 @@ export class SaverRepository {
       updatedAt: item.updatedAt,
     };
   }
+
+  /** Replaces the settings of an existing profile. */
+  async updateSettings(saverId: string, settings: SaverSettings, updatedAt: string): Promise<boolean> {
+    return conditionally(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.saverProfile(saverId),
+          UpdateExpression: 'SET settings = :settings, updatedAt = :at',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':settings': settings, ':at': updatedAt },
+        }),
+      ),
+    );
+  }
 }

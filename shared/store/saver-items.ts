@@ -1,0 +1,152 @@
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { z } from 'zod';
+import { conditionally } from './errors.ts';
+import { keys, type SaverItemKind } from './keys.ts';
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export class InvalidCursorError extends Error {}
+
+const KEY_FIELDS = ['PK', 'SK', 'entity', 'saverId', 'version'] as const;
+
+/**
+ * One kind of thing a saver owns (goals, rules, habits), kept in the saver's partition and validated
+ * with its domain schema on the way out, so a corrupt item is an error rather than a wrong answer.
+ * Writes carry a version for optimistic concurrency: two tabs editing one goal cannot lose an edit.
+ */
+export class SaverItems<S extends z.ZodType<{ id: string }>> {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly kind: SaverItemKind,
+    private readonly schema: S,
+  ) {}
+
+  private fromItem(item: Record<string, unknown>): z.output<S> & { version: number } {
+    const data = Object.fromEntries(
+      Object.entries(item).filter(([name]) => !(KEY_FIELDS as readonly string[]).includes(name)),
+    );
+    return { ...this.schema.parse(data), version: Number(item.version ?? 0) };
+  }
+
+  /** Creates the item; false if one with this id exists. */
+  async create(saverId: string, value: z.output<S>): Promise<boolean> {
+    return conditionally(() =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.saverItem(saverId, this.kind, value.id),
+            entity: this.kind,
+            saverId,
+            version: 1,
+            ...value,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      ),
+    );
+  }
+
+  /** Replaces the item only if it is still at `expectedVersion`; false otherwise (changed or gone). */
+  async replace(saverId: string, value: z.output<S>, expectedVersion: number): Promise<boolean> {
+    return conditionally(() =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.saverItem(saverId, this.kind, value.id),
+            entity: this.kind,
+            saverId,
+            version: expectedVersion + 1,
+            ...value,
+          },
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':expected': expectedVersion },
+        }),
+      ),
+    );
+  }
+
+  async get(saverId: string, id: string): Promise<(z.output<S> & { version: number }) | undefined> {
+    const { Item: item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.saverItem(saverId, this.kind, id),
+        ConsistentRead: true,
+      }),
+    );
+    return item ? this.fromItem(item) : undefined;
+  }
+
+  /** A page of the saver's items in id order; the cursor is opaque to clients and checked on return. */
+  async list(saverId: string, options: { cursor?: string; limit?: number } = {}): Promise<Page<z.output<S>>> {
+    const { PK, SKPrefix } = keys.saverItemPrefix(saverId, this.kind);
+    let startKey: Record<string, string> | undefined;
+    if (options.cursor) {
+      try {
+        startKey = JSON.parse(Buffer.from(options.cursor, 'base64url').toString('utf8'));
+      } catch {
+        throw new InvalidCursorError('The cursor is not one we issued.');
+      }
+      // A cursor names a key; it must be inside this saver's own list.
+      if (startKey?.PK !== PK || typeof startKey.SK !== 'string' || !startKey.SK.startsWith(SKPrefix)) {
+        throw new InvalidCursorError('The cursor is not one we issued.');
+      }
+      startKey = { PK: startKey.PK, SK: startKey.SK };
+    }
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': PK, ':prefix': SKPrefix },
+        ConsistentRead: true,
+        Limit: options.limit ?? 100,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    const last = page.LastEvaluatedKey;
+    return {
+      items: (page.Items ?? []).map((item) => {
+        const { version: _version, ...value } = this.fromItem(item);
+        return value as z.output<S>;
+      }),
+      nextCursor: last
+        ? Buffer.from(JSON.stringify({ PK: last.PK, SK: last.SK })).toString('base64url')
+        : null,
+    };
+  }
+
+  /** Every item of this kind (for use cases that need the whole set, e.g. rule checks). */
+  async all(saverId: string): Promise<z.output<S>[]> {
+    const items: z.output<S>[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.list(saverId, { ...(cursor ? { cursor } : {}), limit: 500 });
+      items.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return items;
+  }
+
+  async delete(saverId: string, id: string): Promise<boolean> {
+    return conditionally(() =>
+      this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.saverItem(saverId, this.kind, id),
+          ConditionExpression: 'attribute_exists(PK)',
+        }),
+      ),
+    );
+  }
+}

@@ -1,0 +1,204 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { LocalSystem } from '#local/system';
+import { apiClient, startTestSystem } from '#test/support/local-system';
+
+let system: LocalSystem;
+let api: ReturnType<typeof apiClient>;
+
+beforeAll(async () => {
+  system = await startTestSystem();
+  api = apiClient(system.url);
+});
+afterAll(async () => {
+  await system.close();
+});
+
+async function newSaver(): Promise<string> {
+  const email = `goals-${Math.random().toString(36).slice(2, 8)}@example.dk`;
+  const { body } = await api('POST', '/api/auth/signup', {
+    body: { email, password: 'a long and private phrase' },
+  });
+  return body.accessToken as string;
+}
+
+const rome = { name: 'Rome', emoji: '🇮🇹', targetMinor: 800_000, currency: 'DKK', deadline: '2027-06-01' };
+
+describe('goals', () => {
+  test('create, read, list, change and delete a goal, with its projection', async () => {
+    const token = await newSaver();
+    const created = await api('POST', '/api/goals', { token, body: rome });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      ...rome,
+      id: expect.stringMatching(/^goal_/),
+      savedMinor: 0,
+      status: 'active',
+      projection: {
+        progressPercent: 0,
+        remainingMinor: 800_000,
+        onTrack: false,
+        projectedCompletionDate: null,
+      },
+    });
+    const id = created.body.id as string;
+
+    expect((await api('GET', `/api/goals/${id}`, { token })).body).toEqual(created.body);
+    const list = await api<{ items: unknown[]; nextCursor: string | null }>('GET', '/api/goals', { token });
+    expect(list.body).toEqual({ items: [created.body], nextCursor: null });
+
+    const changed = await api('PATCH', `/api/goals/${id}`, {
+      token,
+      body: { targetMinor: 900_000, deadline: null },
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({
+      targetMinor: 900_000,
+      deadline: null,
+      projection: { onTrack: null },
+    });
+
+    expect((await api('DELETE', `/api/goals/${id}`, { token })).status).toBe(204);
+    expect((await api('GET', `/api/goals/${id}`, { token })).status).toBe(404);
+  });
+
+  test('refuses what a saver may not set', async () => {
+    const token = await newSaver();
+    const sneaky = await api('POST', '/api/goals', { token, body: { ...rome, savedMinor: 800_000 } });
+    expect(sneaky.status).toBe(400);
+    expect((await api('POST', '/api/goals', { token, body: { ...rome, currency: 'EUR' } })).status).toBe(422);
+    expect((await api('POST', '/api/goals', { token, body: { ...rome, targetMinor: 12.5 } })).status).toBe(
+      400,
+    );
+    expect((await api('POST', '/api/goals', { token, body: { ...rome, targetMinor: -1 } })).status).toBe(400);
+    const { body } = await api('POST', '/api/goals', { token, body: rome });
+    expect((await api('PATCH', `/api/goals/${body.id}`, { token, body: { status: 'reached' } })).status).toBe(
+      400,
+    );
+  });
+
+  test('one saver cannot see, change or delete another saver’s goals (BOLA)', async () => {
+    const ann = await newSaver();
+    const eve = await newSaver();
+    const { body } = await api('POST', '/api/goals', { token: ann, body: rome });
+    const id = body.id as string;
+    expect((await api('GET', `/api/goals/${id}`, { token: eve })).status).toBe(404);
+    expect((await api('PATCH', `/api/goals/${id}`, { token: eve, body: { name: 'Mine now' } })).status).toBe(
+      404,
+    );
+    expect((await api('DELETE', `/api/goals/${id}`, { token: eve })).status).toBe(404);
+    expect((await api<{ items: unknown[] }>('GET', '/api/goals', { token: eve })).body.items).toEqual([]);
+    expect((await api('GET', `/api/goals/${id}`, { token: ann })).body.name).toBe('Rome');
+  });
+
+  test('lists page with an opaque cursor that cannot reach another saver', async () => {
+    const token = await newSaver();
+    for (let index = 0; index < 3; index += 1) {
+      await api('POST', '/api/goals', { token, body: { ...rome, name: `Goal ${index}` } });
+    }
+    const { body } = await api<{ items: unknown[] }>('GET', '/api/goals', { token });
+    expect(body.items).toHaveLength(3);
+    const forged = Buffer.from(JSON.stringify({ PK: 'SAVER#someone-else', SK: 'GOAL#x' })).toString(
+      'base64url',
+    );
+    const response = await api('GET', `/api/goals?cursor=${forged}`, { token });
+    expect(response.status).toBe(400);
+    expect((await api('GET', '/api/goals?cursor=%%%', { token })).status).toBe(400);
+  });
+});
+
+describe('rules', () => {
+  test('a round-up rule for a goal, paused and resumed, then deleted', async () => {
+    const token = await newSaver();
+    const goal = await api('POST', '/api/goals', { token, body: rome });
+    const created = await api('POST', '/api/rules', {
+      token,
+      body: { type: 'round-up', goalId: goal.body.id, roundToMinor: 1000, multiplier: 1 },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      id: expect.stringMatching(/^rule_/),
+      type: 'round-up',
+      goalId: goal.body.id,
+      roundToMinor: 1000,
+      multiplier: 1,
+      paused: false,
+      caps: {},
+      activeFrom: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+    });
+    const id = created.body.id as string;
+    const paused = await api('PATCH', `/api/rules/${id}`, { token, body: { paused: true, multiplier: 2 } });
+    expect(paused.body).toMatchObject({ paused: true, multiplier: 2, activeFrom: created.body.activeFrom });
+    expect((await api<{ items: unknown[] }>('GET', '/api/rules', { token })).body.items).toHaveLength(1);
+
+    // The goal cannot go while a rule saves into it.
+    expect((await api('DELETE', `/api/goals/${goal.body.id}`, { token })).status).toBe(409);
+    expect((await api('DELETE', `/api/rules/${id}`, { token })).status).toBe(204);
+    expect((await api('DELETE', `/api/goals/${goal.body.id}`, { token })).status).toBe(204);
+  });
+
+  test('rules are checked against the saver’s goals and the catalogue', async () => {
+    const token = await newSaver();
+    const goal = await api('POST', '/api/goals', { token, body: rome });
+    const missingGoal = await api('POST', '/api/rules', {
+      token,
+      body: { type: 'round-up', goalId: 'goal_nope', roundToMinor: 1000, multiplier: 1 },
+    });
+    expect(missingGoal.status).toBe(422);
+    expect(missingGoal.body.errors).toEqual([expect.objectContaining({ code: 'goal-missing' })]);
+    const oddBase = await api('POST', '/api/rules', {
+      token,
+      body: { type: 'round-up', goalId: goal.body.id, roundToMinor: 700, multiplier: 1 },
+    });
+    expect(oddBase.status).toBe(422);
+    const unknownType = await api('POST', '/api/rules', {
+      token,
+      body: { type: 'lottery', goalId: goal.body.id },
+    });
+    expect(unknownType.status).toBe(400);
+    const coffee = await api('POST', '/api/rules', {
+      token,
+      body: {
+        type: 'guilty-pleasure',
+        goalId: goal.body.id,
+        match: { merchantText: 'coffee' },
+        amount: { kind: 'fixed', amountMinor: 2000 },
+        caps: { perDayMinor: 6000 },
+      },
+    });
+    expect(coffee.status).toBe(201);
+    const typeChange = await api('PATCH', `/api/rules/${coffee.body.id}`, {
+      token,
+      body: { type: 'payday' },
+    });
+    expect(typeChange.status).toBe(422);
+    const badMerge = await api('PATCH', `/api/rules/${coffee.body.id}`, { token, body: { multiplier: 3 } });
+    expect(badMerge.status).toBe(400);
+  });
+
+  test('another saver’s goal cannot be funded (BOLA through references)', async () => {
+    const ann = await newSaver();
+    const eve = await newSaver();
+    const annGoal = await api('POST', '/api/goals', { token: ann, body: rome });
+    const response = await api('POST', '/api/rules', {
+      token: eve,
+      body: { type: 'round-up', goalId: annGoal.body.id, roundToMinor: 1000, multiplier: 1 },
+    });
+    expect(response.status).toBe(422);
+  });
+});
+
+describe('settings', () => {
+  test('PATCH /api/me changes settings and refuses unknown or invalid fields', async () => {
+    const token = await newSaver();
+    const changed = await api('PATCH', '/api/me', {
+      token,
+      body: { balanceFloorMinor: 250_000, monthlyBudgetMinor: 150_000, minimumTransferMinor: 10_000 },
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ balanceFloorMinor: 250_000, monthlyBudgetMinor: 150_000 });
+    expect((await api('GET', '/api/me', { token })).body).toMatchObject({ balanceFloorMinor: 250_000 });
+    expect((await api('PATCH', '/api/me', { token, body: { email: 'other@example.dk' } })).status).toBe(400);
+    expect((await api('PATCH', '/api/me', { token, body: { timeZone: 'Mars/Olympus' } })).status).toBe(400);
+    expect((await api('PATCH', '/api/me', { token, body: { balanceFloorMinor: -5 } })).status).toBe(400);
+  });
+});
