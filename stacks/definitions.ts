@@ -48,6 +48,8 @@ export const apiRoutes: readonly ApiRoute[] = [
   { routeKey: 'POST /api/auth/logout', entry: 'functions/api/auth-logout.ts', access: saverAccess },
   { routeKey: 'GET /api/me', entry: 'functions/api/me-get.ts', access: readAccess },
   { routeKey: 'PATCH /api/me', entry: 'functions/api/me-patch.ts', access: saverAccess },
+  { routeKey: 'DELETE /api/me', entry: 'functions/api/me-delete.ts', access: bankAccess },
+  { routeKey: 'GET /api/me/export', entry: 'functions/api/me-export.ts', access: readAccess },
   { routeKey: 'GET /api/goals', entry: 'functions/api/goals-list.ts', access: readAccess },
   { routeKey: 'POST /api/goals', entry: 'functions/api/goals-create.ts', access: saverAccess },
   { routeKey: 'GET /api/goals/{id}', entry: 'functions/api/goal-get.ts', access: readAccess },

@@ -12,6 +12,7 @@ import { BankRepository } from '#store/bank-repository';
 import { dynamoDocumentClient } from '#store/client';
 import { DynamoRefreshSessionStore } from '#store/refresh-session-store';
 import { SaverItems } from '#store/saver-items';
+import { SaverPartition } from '#store/saver-partition';
 import { SaverRepository } from '#store/saver-repository';
 import { SecretVault } from '#store/secret-vault';
 import { DynamoThrottleStore } from '#store/throttle-store';
@@ -19,6 +20,7 @@ import { createAuth } from './auth.ts';
 import { createBankLinking } from './bank-linking.ts';
 import { NotFound } from './errors.ts';
 import { createGoals } from './goals.ts';
+import { createPrivacy } from './privacy.ts';
 import { createRules } from './rules.ts';
 import { createSettings } from './settings.ts';
 
@@ -127,3 +129,15 @@ function collections() {
 export const goals = () => createGoals({ ...collections(), settingsOf, now: () => new Date() });
 export const rules = () => createRules({ ...collections(), settingsOf, now: () => new Date() });
 export const settings = () => createSettings({ savers: savers(), now: () => new Date() });
+
+export function privacy() {
+  const client = dynamoDocumentClient();
+  const { TABLE_NAME } = config();
+  return createPrivacy({
+    savers: savers(),
+    partition: new SaverPartition(client, TABLE_NAME),
+    sessions: createRefreshSessions(new DynamoRefreshSessionStore(client, TABLE_NAME)),
+    bank: bankLinking(),
+    now: () => new Date(),
+  });
+}

@@ -1,4 +1,10 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { type SaverSettings, SaverSettingsSchema } from '#domain/settings';
 import { conditionally } from './errors.ts';
 import { keys } from './keys.ts';
@@ -107,5 +113,13 @@ export class SaverRepository {
         }),
       ),
     );
+  }
+
+  async deleteLogin(email: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keys.login(email) }));
+  }
+
+  async deleteProfile(saverId: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keys.saverProfile(saverId) }));
   }
 }

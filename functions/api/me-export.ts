@@ -1,0 +1,9 @@
+import { authenticateSaver, privacy } from '#app/wiring';
+import { saverHandler } from '#http/handler';
+import { json } from '#http/response';
+
+export const handler = saverHandler({ authenticate: authenticateSaver }, async ({ saverId }) =>
+  json(200, await privacy().export(saverId), {
+    'content-disposition': 'attachment; filename="sparegris-export.json"',
+  }),
+);

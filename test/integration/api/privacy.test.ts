@@ -1,0 +1,73 @@
+import {
+  DescribeSecretCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { LocalSystem } from '#local/system';
+import { apiClient, refreshCookieOf, startTestSystem } from '#test/support/local-system';
+
+let system: LocalSystem;
+let api: ReturnType<typeof apiClient>;
+
+beforeAll(async () => {
+  system = await startTestSystem();
+  api = apiClient(system.url);
+});
+afterAll(async () => {
+  await system.close();
+});
+
+const password = 'a long and private phrase';
+
+async function saverWithData() {
+  const email = `private-${Math.random().toString(36).slice(2, 8)}@example.dk`;
+  const signup = await api('POST', '/api/auth/signup', { body: { email, password } });
+  const token = signup.body.accessToken as string;
+  const goal = await api('POST', '/api/goals', {
+    token,
+    body: { name: 'Rome', targetMinor: 800_000, currency: 'DKK' },
+  });
+  await api('POST', '/api/rules', {
+    token,
+    body: { type: 'round-up', goalId: goal.body.id, roundToMinor: 1000, multiplier: 1 },
+  });
+  const connect = await api<{ authorizeUrl: string }>('POST', '/api/bank/connect', { token });
+  await fetch(connect.body.authorizeUrl, { redirect: 'manual' });
+  return { email, token, cookie: refreshCookieOf(signup), saverId: (signup.body.user as { id: string }).id };
+}
+
+test('export holds all of the saver’s data and none of the secrets', async () => {
+  const { email, token } = await saverWithData();
+  const response = await api('GET', '/api/me/export', { token });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-disposition')).toContain('attachment');
+  const body = response.body as Record<string, unknown[]> & { saver: { settings: { email: string } } };
+  expect(body.saver.settings.email).toBe(email);
+  expect(body.GOAL).toHaveLength(1);
+  expect(body.RULE).toHaveLength(1);
+  expect(body['bank-account']).toHaveLength(2);
+  expect(body['bank-connection']).toHaveLength(1);
+  const text = JSON.stringify(body);
+  expect(text).not.toMatch(/passwordHash|scrypt\$|tokenSecretId|accessToken|refreshToken|"PK"|"SK"/);
+});
+
+test('erasure removes the saver, their sessions and their bank link, and frees the email', async () => {
+  const { email, token, cookie, saverId } = await saverWithData();
+  const secrets = new SecretsManagerClient({});
+  const tokenSecret = new DescribeSecretCommand({ SecretId: `sparegris/bank-tokens/${saverId}` });
+  expect((await secrets.send(tokenSecret)).Name).toBe(`sparegris/bank-tokens/${saverId}`);
+
+  expect((await api('DELETE', '/api/me', { token })).status).toBe(204);
+
+  await expect(secrets.send(tokenSecret)).rejects.toBeInstanceOf(ResourceNotFoundException);
+  secrets.destroy();
+  expect((await api('POST', '/api/auth/login', { body: { email, password } })).status).toBe(401);
+  expect((await api('POST', '/api/auth/refresh', { cookie })).status).toBe(401);
+  // The access token is short-lived and still verifies, but there is nothing left behind it.
+  expect((await api('GET', '/api/me', { token })).status).toBe(404);
+  expect((await api<{ items: unknown[] }>('GET', '/api/goals', { token })).body.items).toEqual([]);
+  expect((await api<{ status: string }>('GET', '/api/bank', { token })).body.status).toBe('unlinked');
+  // The email can be used again.
+  expect((await api('POST', '/api/auth/signup', { body: { email, password } })).status).toBe(201);
+});
