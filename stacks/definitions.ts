@@ -60,6 +60,15 @@ export const apiRoutes: readonly ApiRoute[] = [
   { routeKey: 'GET /api/rules/{id}', entry: 'functions/api/rule-get.ts', access: readAccess },
   { routeKey: 'PATCH /api/rules/{id}', entry: 'functions/api/rule-patch.ts', access: saverAccess },
   { routeKey: 'DELETE /api/rules/{id}', entry: 'functions/api/rule-delete.ts', access: saverAccess },
+  { routeKey: 'GET /api/habits', entry: 'functions/api/habits-list.ts', access: readAccess },
+  { routeKey: 'POST /api/habits', entry: 'functions/api/habits-create.ts', access: saverAccess },
+  { routeKey: 'DELETE /api/habits/{id}', entry: 'functions/api/habit-delete.ts', access: saverAccess },
+  { routeKey: 'POST /api/habits/{id}/log', entry: 'functions/api/habit-log.ts', access: saverAccess },
+  {
+    routeKey: 'POST /api/hooks/{hookId}',
+    entry: 'functions/api/hook-log.ts',
+    access: { table: 'readWrite' },
+  },
   { routeKey: 'POST /api/bank/connect', entry: 'functions/api/bank-connect.ts', access: bankAccess },
   { routeKey: 'GET /api/bank/callback', entry: 'functions/api/bank-callback.ts', access: bankAccess },
   {

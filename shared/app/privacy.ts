@@ -10,10 +10,12 @@ export interface PrivacyDependencies {
   partition: Pick<SaverPartition, 'export' | 'erase'>;
   sessions: Pick<RefreshSessions, 'revokeAll'>;
   bank: Pick<BankLinking, 'unlink'>;
+  /** Webhooks live outside the saver's partition (they are found by id), so they go one by one. */
+  habitHooks: { hookIdsOf(saverId: string): Promise<string[]>; delete(hookId: string): Promise<void> };
   now: () => Date;
 }
 
-export function createPrivacy({ savers, partition, sessions, bank, now }: PrivacyDependencies) {
+export function createPrivacy({ savers, partition, sessions, bank, habitHooks, now }: PrivacyDependencies) {
   return {
     /** All of the saver's data in one JSON document (GDPR Art. 15 and 20). */
     async export(saverId: string) {
@@ -36,6 +38,7 @@ export function createPrivacy({ savers, partition, sessions, bank, now }: Privac
       if (!profile) throw new NotFound('There is no such saver.');
       await bank.unlink(saverId, context);
       await sessions.revokeAll(saverId);
+      for (const hookId of await habitHooks.hookIdsOf(saverId)) await habitHooks.delete(hookId);
       await partition.erase(saverId, ['PROFILE']);
       await savers.deleteLogin(profile.settings.email);
       await savers.deleteProfile(saverId);

@@ -5,11 +5,13 @@ import { createRefreshSessions } from '#auth/refresh-sessions';
 import { NordeaClient } from '#bank/client';
 import { config } from '#config/env';
 import { GoalSchema } from '#domain/goals';
+import { HabitActionSchema } from '#domain/habits';
 import { RuleSchema } from '#domain/rules';
 import type { SaverSettings } from '#domain/settings';
 import { bearerAuthenticator } from '#http/auth';
 import { BankRepository } from '#store/bank-repository';
 import { dynamoDocumentClient } from '#store/client';
+import { HookRepository } from '#store/hook-repository';
 import { DynamoRefreshSessionStore } from '#store/refresh-session-store';
 import { SaverItems } from '#store/saver-items';
 import { SaverPartition } from '#store/saver-partition';
@@ -20,6 +22,7 @@ import { createAuth } from './auth.ts';
 import { createBankLinking } from './bank-linking.ts';
 import { NotFound } from './errors.ts';
 import { createGoals } from './goals.ts';
+import { createHabits, StoredHabitSchema } from './habits.ts';
 import { createPrivacy } from './privacy.ts';
 import { createRules } from './rules.ts';
 import { createSettings } from './settings.ts';
@@ -123,6 +126,9 @@ function collections() {
   return {
     goals: new SaverItems(client, TABLE_NAME, 'GOAL', GoalSchema),
     rules: new SaverItems(client, TABLE_NAME, 'RULE', RuleSchema),
+    habits: new SaverItems(client, TABLE_NAME, 'HABIT', StoredHabitSchema),
+    habitLogs: new SaverItems(client, TABLE_NAME, 'HABIT_LOG', HabitActionSchema),
+    hooks: new HookRepository(client, TABLE_NAME),
   };
 }
 
@@ -138,6 +144,23 @@ export function privacy() {
     partition: new SaverPartition(client, TABLE_NAME),
     sessions: createRefreshSessions(new DynamoRefreshSessionStore(client, TABLE_NAME)),
     bank: bankLinking(),
+    habitHooks: {
+      hookIdsOf: async (saverId) => (await collections().habits.all(saverId)).map((habit) => habit.hookId),
+      delete: (hookId) => collections().hooks.delete(hookId),
+    },
+    now: () => new Date(),
+  });
+}
+
+export function habits() {
+  const { habits: stored, habitLogs, rules: storedRules, hooks } = collections();
+  return createHabits({
+    habits: stored,
+    logs: habitLogs,
+    rules: storedRules,
+    hooks,
+    settingsOf,
+    webOrigin: config().WEB_ORIGIN,
     now: () => new Date(),
   });
 }

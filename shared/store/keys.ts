@@ -13,11 +13,12 @@
  * | bank connection | SAVER#<saverId>       | BANK                      |
  * | bank account    | SAVER#<saverId>       | ACCOUNT#<accountId, enc.> |
  * | goal, rule, …   | SAVER#<saverId>       | <KIND>#<id>               |
+ * | habit webhook   | HOOK#<hookId>         | HOOK                      |
  *
  * Everything a saver owns sits in their partition, so listing is a Query and erasure is a Query plus
  * deletes; no request path ever needs a Scan.
  */
-export type SaverItemKind = 'GOAL' | 'RULE' | 'HABIT';
+export type SaverItemKind = 'GOAL' | 'RULE' | 'HABIT' | 'HABIT_LOG';
 export interface ItemKey {
   PK: string;
   SK: string;
@@ -73,6 +74,7 @@ export const keys = {
     PK: `SAVER#${part(saverId, 'saver id')}`,
     SKPrefix: `${kind}#`,
   }),
+  habitHook: (hookId: string): ItemKey => ({ PK: `HOOK#${part(hookId, 'hook id')}`, SK: 'HOOK' }),
   saverPartition: (saverId: string) => `SAVER#${part(saverId, 'saver id')}`,
 } as const;
 

@@ -126,6 +126,29 @@ export class SaverItems<S extends z.ZodType<{ id: string }>> {
     };
   }
 
+  /** Items whose id starts with `idPrefix`, newest (highest id) first when asked: e.g. one habit's log. */
+  async listByIdPrefix(
+    saverId: string,
+    idPrefix: string,
+    options: { limit: number; newestFirst?: boolean },
+  ): Promise<z.output<S>[]> {
+    const { PK, SKPrefix } = keys.saverItemPrefix(saverId, this.kind);
+    const { Items: items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': PK, ':prefix': `${SKPrefix}${idPrefix}` },
+        ConsistentRead: true,
+        ScanIndexForward: !options.newestFirst,
+        Limit: options.limit,
+      }),
+    );
+    return items.map((item) => {
+      const { version: _version, ...value } = this.fromItem(item);
+      return value as z.output<S>;
+    });
+  }
+
   /** Every item of this kind (for use cases that need the whole set, e.g. rule checks). */
   async all(saverId: string): Promise<z.output<S>[]> {
     const items: z.output<S>[] = [];
