@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { type LocalSystem, startLocalSystem } from '#local/system';
 
 /** The whole local system on free ports with a throwaway data folder, as the API tests use it. */
@@ -44,4 +45,48 @@ export function refreshCookieOf(response: ApiResponse<unknown>): string | undefi
     .getSetCookie()
     .find((value) => value.startsWith('__Host-sparegris_refresh='));
   return cookie?.split(';')[0];
+}
+
+export type ApiClient = ReturnType<typeof apiClient>;
+
+/**
+ * Starts one local system for the test file (beforeAll/afterAll) and hands out an API client and
+ * fresh savers. Read the fields inside tests, once the system is up.
+ */
+export function useTestSystem() {
+  let system: LocalSystem | undefined;
+  let client: ApiClient | undefined;
+  beforeAll(async () => {
+    system = await startTestSystem();
+    client = apiClient(system.url);
+  });
+  afterAll(async () => {
+    await system?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('The test system is not started yet');
+    return value;
+  };
+  return {
+    get system(): LocalSystem {
+      return started(system);
+    },
+    get api(): ApiClient {
+      return started(client);
+    },
+    /** Signs up a new saver with a unique email; returns the access token and the sign-up response. */
+    async newSaver(label = 'saver') {
+      const email = `${label}-${Math.random().toString(36).slice(2, 10)}@example.dk`;
+      const password = 'a long and private phrase';
+      const signup = await started(client)('POST', '/api/auth/signup', { body: { email, password } });
+      if (signup.status !== 201) throw new Error(`sign-up failed: ${signup.status}`);
+      return {
+        token: signup.body.accessToken as string,
+        email,
+        password,
+        saverId: (signup.body.user as { id: string }).id,
+        signup,
+      };
+    },
+  };
 }

@@ -1,18 +1,9 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { demoLogin } from '#local/seed';
-import type { LocalSystem } from '#local/system';
-import { apiClient, refreshCookieOf, startTestSystem } from '#test/support/local-system';
+import { type ApiClient, refreshCookieOf, useTestSystem } from '#test/support/local-system';
 
-let system: LocalSystem;
-let api: ReturnType<typeof apiClient>;
-
-beforeAll(async () => {
-  system = await startTestSystem();
-  api = apiClient(system.url);
-});
-afterAll(async () => {
-  await system.close();
-});
+const local = useTestSystem();
+const api: ApiClient = (...args) => local.api(...args);
 
 const uniqueEmail = (name: string) => `${name}-${Math.random().toString(36).slice(2, 8)}@example.dk`;
 const strongPassword = 'correct horse battery staple';

@@ -1,17 +1,8 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { LocalSystem } from '#local/system';
-import { apiClient, startTestSystem } from '#test/support/local-system';
+import { describe, expect, test } from 'vitest';
+import { type ApiClient, useTestSystem } from '#test/support/local-system';
 
-let system: LocalSystem;
-let api: ReturnType<typeof apiClient>;
-
-beforeAll(async () => {
-  system = await startTestSystem();
-  api = apiClient(system.url);
-});
-afterAll(async () => {
-  await system.close();
-});
+const local = useTestSystem();
+const api: ApiClient = (...args) => local.api(...args);
 
 interface BankStatus {
   status: string;
@@ -28,13 +19,7 @@ interface BankStatus {
   savingsAccountId: string | null;
 }
 
-async function newSaver(): Promise<string> {
-  const email = `linker-${Math.random().toString(36).slice(2, 8)}@example.dk`;
-  const { body } = await api('POST', '/api/auth/signup', {
-    body: { email, password: 'a long and private phrase' },
-  });
-  return body.accessToken as string;
-}
+const newSaver = async (): Promise<string> => (await local.newSaver('linker')).token;
 
 /** The browser's trip: our connect → the bank (the simulator answers straight back) → our callback. */
 async function linkBank(token: string): Promise<{ callbackUrl: string; landing: string }> {
@@ -53,7 +38,7 @@ describe('linking Nordea', () => {
     expect((await api<BankStatus>('GET', '/api/bank', { token })).body.status).toBe('unlinked');
 
     const { landing } = await linkBank(token);
-    expect(landing).toBe(`${system.url}/?bank=linked`);
+    expect(landing).toBe(`${local.system.url}/?bank=linked`);
 
     const { body: bank } = await api<BankStatus>('GET', '/api/bank', { token });
     expect(bank.status).toBe('linked');
@@ -71,21 +56,21 @@ describe('linking Nordea', () => {
     const token = await newSaver();
     const { callbackUrl } = await linkBank(token);
     const replay = await fetch(callbackUrl, { redirect: 'manual' });
-    expect(replay.headers.get('location')).toBe(`${system.url}/?bank=expired`);
+    expect(replay.headers.get('location')).toBe(`${local.system.url}/?bank=expired`);
   });
 
   test('a callback with an unknown state or a declined consent links nothing', async () => {
-    const unknown = await fetch(`${system.url}/api/bank/callback?code=abc&state=${'x'.repeat(43)}`, {
+    const unknown = await fetch(`${local.system.url}/api/bank/callback?code=abc&state=${'x'.repeat(43)}`, {
       redirect: 'manual',
     });
-    expect(unknown.headers.get('location')).toBe(`${system.url}/?bank=expired`);
+    expect(unknown.headers.get('location')).toBe(`${local.system.url}/?bank=expired`);
     const token = await newSaver();
     const { body } = await api<{ authorizeUrl: string }>('POST', '/api/bank/connect', { token });
     const state = new URL(body.authorizeUrl).searchParams.get('state') ?? '';
-    const declined = await fetch(`${system.url}/api/bank/callback?error=access_denied&state=${state}`, {
+    const declined = await fetch(`${local.system.url}/api/bank/callback?error=access_denied&state=${state}`, {
       redirect: 'manual',
     });
-    expect(declined.headers.get('location')).toBe(`${system.url}/?bank=declined`);
+    expect(declined.headers.get('location')).toBe(`${local.system.url}/?bank=declined`);
     expect((await api<BankStatus>('GET', '/api/bank', { token })).body.status).toBe('unlinked');
   });
 

@@ -1,25 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { LocalSystem } from '#local/system';
-import { apiClient, startTestSystem } from '#test/support/local-system';
+import { describe, expect, test } from 'vitest';
+import { type ApiClient, useTestSystem } from '#test/support/local-system';
 
-let system: LocalSystem;
-let api: ReturnType<typeof apiClient>;
+const local = useTestSystem();
+const api: ApiClient = (...args) => local.api(...args);
 
-beforeAll(async () => {
-  system = await startTestSystem();
-  api = apiClient(system.url);
-});
-afterAll(async () => {
-  await system.close();
-});
-
-async function newSaver(): Promise<string> {
-  const email = `goals-${Math.random().toString(36).slice(2, 8)}@example.dk`;
-  const { body } = await api('POST', '/api/auth/signup', {
-    body: { email, password: 'a long and private phrase' },
-  });
-  return body.accessToken as string;
-}
+const newSaver = async (): Promise<string> => (await local.newSaver('goals')).token;
 
 const rome = { name: 'Rome', emoji: '🇮🇹', targetMinor: 800_000, currency: 'DKK', deadline: '2027-06-01' };
 

@@ -1,25 +1,10 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { LocalSystem } from '#local/system';
-import { apiClient, startTestSystem } from '#test/support/local-system';
+import { expect, test } from 'vitest';
+import { type ApiClient, useTestSystem } from '#test/support/local-system';
 
-let system: LocalSystem;
-let api: ReturnType<typeof apiClient>;
+const local = useTestSystem();
+const api: ApiClient = (...args) => local.api(...args);
 
-beforeAll(async () => {
-  system = await startTestSystem();
-  api = apiClient(system.url);
-});
-afterAll(async () => {
-  await system.close();
-});
-
-async function newSaver(): Promise<string> {
-  const email = `habit-${Math.random().toString(36).slice(2, 8)}@example.dk`;
-  const { body } = await api('POST', '/api/auth/signup', {
-    body: { email, password: 'a long and private phrase' },
-  });
-  return body.accessToken as string;
-}
+const newSaver = async (): Promise<string> => (await local.newSaver('habit')).token;
 
 interface CreatedHabit {
   id: string;
@@ -36,7 +21,7 @@ test('a habit is created with a personal webhook, logged in the app and through 
   });
   expect(created.status).toBe(201);
   expect(created.body).toMatchObject({ name: 'Workout', streakDays: 0, loggedToday: 0, lastLoggedAt: null });
-  expect(created.body.webhook.url).toMatch(new RegExp(`^${system.url}/api/hooks/[\\w-]{22}$`));
+  expect(created.body.webhook.url).toMatch(new RegExp(`^${local.system.url}/api/hooks/[\\w-]{22}$`));
 
   const logged = await api('POST', `/api/habits/${created.body.id}/log`, { token });
   expect(logged.status).toBe(201);
@@ -67,7 +52,7 @@ test('the webhook refuses a wrong secret and an unknown hook alike', async () =>
     headers: { authorization: 'Bearer not-the-secret' },
   });
   const missing = await fetch(body.webhook.url, { method: 'POST' });
-  const unknown = await fetch(`${system.url}/api/hooks/AAAAAAAAAAAAAAAAAAAAAA`, {
+  const unknown = await fetch(`${local.system.url}/api/hooks/AAAAAAAAAAAAAAAAAAAAAA`, {
     method: 'POST',
     headers: { authorization: `Bearer ${body.webhook.secret}` },
   });

@@ -3,20 +3,11 @@ import {
   ResourceNotFoundException,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { LocalSystem } from '#local/system';
-import { apiClient, refreshCookieOf, startTestSystem } from '#test/support/local-system';
+import { expect, test } from 'vitest';
+import { type ApiClient, refreshCookieOf, useTestSystem } from '#test/support/local-system';
 
-let system: LocalSystem;
-let api: ReturnType<typeof apiClient>;
-
-beforeAll(async () => {
-  system = await startTestSystem();
-  api = apiClient(system.url);
-});
-afterAll(async () => {
-  await system.close();
-});
+const local = useTestSystem();
+const api: ApiClient = (...args) => local.api(...args);
 
 const password = 'a long and private phrase';
 
