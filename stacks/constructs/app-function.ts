@@ -7,27 +7,9 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type CfnLogGroup, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { nagResource } from './nag.ts';
 
 const repositoryRoot = resolve(import.meta.dirname, '..', '..');
-
-/**
- * An ARN as cdk-nag spells it in a finding id: the resolved CloudFormation value, with `{Ref: X}` as
- * `<X>` and `{Fn::GetAtt: [A, B]}` as `<A.B>`, so acknowledgements name exactly one resource.
- */
-function nagResource(scope: Construct, arn: string): string {
-  const render = (value: unknown): string => {
-    if (typeof value === 'string') return value;
-    if (typeof value === 'object' && value !== null) {
-      const object = value as Record<string, unknown>;
-      if (typeof object.Ref === 'string') return `<${object.Ref}>`;
-      if (Array.isArray(object['Fn::GetAtt'])) return `<${object['Fn::GetAtt'].join('.')}>`;
-      const join = object['Fn::Join'];
-      if (Array.isArray(join) && Array.isArray(join[1])) return join[1].map(render).join(String(join[0]));
-    }
-    throw new Error(`Cannot name ${JSON.stringify(value)} for cdk-nag`);
-  };
-  return render(Stack.of(scope).resolve(arn));
-}
 
 export interface AppFunctionProps {
   /** Handler module relative to the repository root, as in `stacks/definitions.ts`. */

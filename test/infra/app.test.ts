@@ -1,21 +1,18 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { App } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { describe, expect, test } from 'vitest';
-import { buildApp } from '#stacks/app';
 import { apiRoutes } from '#stacks/definitions';
+import { testApp } from './support.ts';
 
 const outdir = () => mkdtempSync(join(tmpdir(), 'sparegris-cdk-'));
 // In-process apps skip asset bundling (the subprocess synth below bundles for real).
-const appFor = (stage?: string) =>
-  buildApp(
-    new App({ outdir: outdir(), context: { 'aws:cdk:bundling-stacks': [], ...(stage ? { stage } : {}) } }),
-  );
+const appFor = (stage?: string) => testApp(stage ? { stage } : {});
 
 describe('the CDK app', () => {
   const dev = appFor('dev');
@@ -126,14 +123,69 @@ describe('the CDK app', () => {
   test('an unknown stage is refused', () => {
     expect(() => appFor('staging')).toThrow(/Unknown stage "staging"/);
   });
+
+  test('every stack is in the app region (eu-north-1 by default) except the edge stack in us-east-1', () => {
+    expect(dev.region).toBe('eu-north-1');
+    for (const stack of [dev.data, dev.api, dev.web, dev.monitoring]) expect(stack.region).toBe('eu-north-1');
+    expect(dev.edge.region).toBe('us-east-1');
+    expect(dev.web.stackName).toBe('sparegris-dev-web');
+    expect(dev.edge.stackName).toBe('sparegris-dev-edge');
+    expect(dev.monitoring.stackName).toBe('sparegris-dev-monitoring');
+  });
+
+  test('-c region moves every stack but the edge stack; a malformed region is refused', () => {
+    const ireland = testApp({ region: 'eu-west-1' });
+    expect(ireland.web.region).toBe('eu-west-1');
+    expect(ireland.api.region).toBe('eu-west-1');
+    expect(ireland.edge.region).toBe('us-east-1');
+    expect(() => testApp({ region: 'mars' })).toThrow(/Invalid region "mars"/);
+  });
+
+  test('the app in us-east-1 still synthesizes clean (the web ACL reference stays in-region)', () => {
+    expect(() => testApp({ region: 'us-east-1' }).app.synth()).not.toThrow();
+  });
+
+  test('prod synthesizes clean under cdk-nag too', () => {
+    expect(() => appFor('prod').app.synth()).not.toThrow();
+  });
+
+  test('with credentials (the CLI sets CDK_DEFAULT_ACCOUNT) the stacks pin the account and stay clean', () => {
+    const previous = process.env.CDK_DEFAULT_ACCOUNT;
+    process.env.CDK_DEFAULT_ACCOUNT = '123456789012';
+    try {
+      const deployed = testApp();
+      expect(deployed.web.account).toBe('123456789012');
+      expect(deployed.edge.account).toBe('123456789012');
+      expect(() => deployed.app.synth()).not.toThrow();
+    } finally {
+      if (previous === undefined) delete process.env.CDK_DEFAULT_ACCOUNT;
+      else process.env.CDK_DEFAULT_ACCOUNT = previous;
+    }
+  });
+
+  test('every acknowledgement sits below stack level and says why', () => {
+    const acknowledged = dev.app.node
+      .findAll()
+      .flatMap((construct) =>
+        construct.node.metadata
+          .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
+          .map((entry) => ({ construct, rules: entry.data as Record<string, string> })),
+      );
+    expect(acknowledged.length).toBeGreaterThan(0);
+    for (const { construct, rules } of acknowledged) {
+      expect(Stack.isStack(construct), construct.node.path).toBe(false);
+      for (const reason of Object.values(rules)) expect(reason.length).toBeGreaterThan(40);
+    }
+  });
 });
 
-test('`npx cdk synth` works offline with no AWS credentials', { timeout: 120_000 }, async () => {
+test('`npx cdk synth` works offline with no AWS credentials', { timeout: 240_000 }, async () => {
   const environment = { ...process.env };
   for (const name of Object.keys(environment)) if (name.startsWith('AWS_')) delete environment[name];
+  const output = outdir();
   const { stdout, stderr } = await promisify(execFile)(
     'npx',
-    ['cdk', 'synth', '--quiet', '--output', outdir()],
+    ['cdk', 'synth', '--quiet', '--output', output],
     {
       env: {
         ...environment,
@@ -144,4 +196,15 @@ test('`npx cdk synth` works offline with no AWS credentials', { timeout: 120_000
   );
   expect(`${stdout}${stderr}`).toContain('Successfully synthesized');
   expect(`${stdout}${stderr}`).not.toMatch(/ERROR|WARNING/);
+  // The web app was built by stacks/main.ts itself (web/dist is not needed) and staged as an asset.
+  const assets = JSON.parse(readFileSync(join(output, 'sparegris-dev-web.assets.json'), 'utf8')) as {
+    files: Record<string, { source: { path: string; packaging?: string } }>;
+  };
+  const webBuild = Object.values(assets.files).find(
+    (file) => file.source.packaging === 'zip' && existsSync(join(output, file.source.path, 'index.html')),
+  );
+  expect(webBuild).toBeDefined();
+  for (const stack of ['data', 'api', 'edge', 'web', 'monitoring']) {
+    expect(existsSync(join(output, `sparegris-dev-${stack}.template.json`))).toBe(true);
+  }
 });
