@@ -38,7 +38,7 @@ describe('error shapes and retries', () => {
     sleeps = [];
     randomValue = 0.5;
     client = new NordeaClient(
-      bank.configFor({ timeoutMs: 300, maxReadAttempts: 4, retryBaseDelayMs: 100, retryMaxDelayMs: 5_000 }),
+      bank.configFor({ timeoutMs: 1_500, maxReadAttempts: 4, retryBaseDelayMs: 100, retryMaxDelayMs: 5_000 }),
       {
         sleep: async (milliseconds) => {
           sleeps.push(milliseconds);
@@ -141,11 +141,11 @@ describe('error shapes and retries', () => {
   });
 
   it('retries a read that timed out, and reports a timeout when all attempts do', async () => {
-    bank.sequence(ACCOUNTS, [{ ...ok, delayMs: 600 }, ok]);
+    bank.sequence(ACCOUNTS, [{ ...ok, delayMs: 3_000 }, ok]);
     await expect(client.listAccounts('t', unattended)).resolves.toEqual([]);
     expect(bank.requests).toHaveLength(2);
     bank.requests.length = 0;
-    bank.on(ACCOUNTS, { ...ok, delayMs: 600 });
+    bank.on(ACCOUNTS, { ...ok, delayMs: 3_000 });
     await expect(client.listAccounts('t', unattended)).rejects.toBeInstanceOf(BankTimeoutError);
     expect(bank.requests).toHaveLength(4);
   });

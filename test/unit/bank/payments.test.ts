@@ -52,7 +52,7 @@ describe('domestic payments v5', () => {
   beforeEach(() => {
     bank.requests.length = 0;
     sleeps = [];
-    client = new NordeaClient(bank.configFor({ timeoutMs: 300 }), {
+    client = new NordeaClient(bank.configFor({ timeoutMs: 1_500 }), {
       sleep: async (milliseconds) => {
         sleeps.push(milliseconds);
       },
@@ -198,7 +198,7 @@ describe('domestic payments v5', () => {
     });
 
     it('a timeout after sending is ambiguous', async () => {
-      bank.on(CREATE, { status: 201, body: { response: nordeaPayment() }, delayMs: 800 });
+      bank.on(CREATE, { status: 201, body: { response: nordeaPayment() }, delayMs: 3_000 });
       await expect(client.createDomesticPayment('t', paymentRequest, unattended)).rejects.toBeInstanceOf(
         AmbiguousPaymentError,
       );
