@@ -37,6 +37,7 @@ export function functionNameOf(entry: string): string {
 
 export const apiRoutes: readonly ApiRoute[] = [
   { routeKey: 'GET /api/health', entry: 'functions/api/health.ts' },
+  { routeKey: 'GET /api/openapi.json', entry: 'functions/api/openapi.ts' },
   {
     routeKey: 'POST /api/auth/signup',
     entry: 'functions/api/auth-signup.ts',

@@ -1,8 +1,9 @@
 import { auth } from '#app/wiring';
+import { contract } from '#http/contract';
 import { httpHandler } from '#http/handler';
-import { credentialsSchema, withRefreshCookie } from '#http/session';
+import { withRefreshCookie } from '#http/session';
 
-export const handler = httpHandler({ body: credentialsSchema }, async ({ body, event }) => {
+export const handler = httpHandler({ ...contract['POST /api/auth/login'] }, async ({ body, event }) => {
   const { refresh, ...session } = await (await auth()).login(body, event.requestContext.http.sourceIp);
   return withRefreshCookie(200, session, refresh);
 });

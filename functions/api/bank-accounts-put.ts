@@ -1,15 +1,10 @@
-import { z } from 'zod';
 import { authenticateSaver, bankLinking } from '#app/wiring';
+import { contract } from '#http/contract';
 import { saverHandler } from '#http/handler';
 import { json } from '#http/response';
 
-const accountId = z.string().min(1).max(128);
-
 export const handler = saverHandler(
-  {
-    authenticate: authenticateSaver,
-    body: z.strictObject({ sourceAccountId: accountId, savingsAccountId: accountId }),
-  },
+  { ...contract['PUT /api/bank/accounts'], authenticate: authenticateSaver },
   async ({ saverId, body }) =>
     json(200, await bankLinking().chooseAccounts(saverId, body.sourceAccountId, body.savingsAccountId)),
 );

@@ -1,9 +1,9 @@
 import { authenticateSaver, goals } from '#app/wiring';
-import { NewGoalSchema } from '#domain/goals';
+import { contract } from '#http/contract';
 import { saverHandler } from '#http/handler';
 import { json } from '#http/response';
 
 export const handler = saverHandler(
-  { authenticate: authenticateSaver, body: NewGoalSchema },
+  { ...contract['POST /api/goals'], authenticate: authenticateSaver },
   async ({ saverId, body }) => json(201, await goals().create(saverId, body)),
 );

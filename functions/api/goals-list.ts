@@ -1,9 +1,9 @@
 import { authenticateSaver, goals } from '#app/wiring';
-import { listQuerySchema } from '#http/collections';
+import { contract } from '#http/contract';
 import { saverHandler } from '#http/handler';
 import { json } from '#http/response';
 
 export const handler = saverHandler(
-  { authenticate: authenticateSaver, query: listQuerySchema },
+  { ...contract['GET /api/goals'], authenticate: authenticateSaver },
   async ({ saverId, query }) => json(200, await goals().list(saverId, query.cursor)),
 );

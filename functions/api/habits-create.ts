@@ -1,9 +1,9 @@
-import { NewHabitSchema } from '#app/habits';
 import { authenticateSaver, habits } from '#app/wiring';
+import { contract } from '#http/contract';
 import { saverHandler } from '#http/handler';
 import { json } from '#http/response';
 
 export const handler = saverHandler(
-  { authenticate: authenticateSaver, body: NewHabitSchema },
+  { ...contract['POST /api/habits'], authenticate: authenticateSaver },
   async ({ saverId, body }) => json(201, await habits().create(saverId, body)),
 );

@@ -1,9 +1,9 @@
 import { authenticateSaver, settings } from '#app/wiring';
-import { SaverSettingsPatchSchema } from '#domain/settings';
+import { contract } from '#http/contract';
 import { saverHandler } from '#http/handler';
 import { json } from '#http/response';
 
 export const handler = saverHandler(
-  { authenticate: authenticateSaver, body: SaverSettingsPatchSchema },
+  { ...contract['PATCH /api/me'], authenticate: authenticateSaver },
   async ({ saverId, body }) => json(200, await settings().update(saverId, body)),
 );

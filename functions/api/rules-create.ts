@@ -1,9 +1,9 @@
 import { authenticateSaver, rules } from '#app/wiring';
-import { DraftRuleSchema } from '#domain/rules';
+import { contract } from '#http/contract';
 import { saverHandler } from '#http/handler';
 import { json } from '#http/response';
 
 export const handler = saverHandler(
-  { authenticate: authenticateSaver, body: DraftRuleSchema },
+  { ...contract['POST /api/rules'], authenticate: authenticateSaver },
   async ({ saverId, body }) => json(201, await rules().create(saverId, body)),
 );

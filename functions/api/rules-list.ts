@@ -1,9 +1,9 @@
 import { authenticateSaver, rules } from '#app/wiring';
-import { listQuerySchema } from '#http/collections';
+import { contract } from '#http/contract';
 import { saverHandler } from '#http/handler';
 import { json } from '#http/response';
 
 export const handler = saverHandler(
-  { authenticate: authenticateSaver, query: listQuerySchema },
+  { ...contract['GET /api/rules'], authenticate: authenticateSaver },
   async ({ saverId, query }) => json(200, await rules().list(saverId, query.cursor)),
 );

@@ -53,7 +53,7 @@ export type ApiClient = ReturnType<typeof apiClient>;
  * Starts one local system for the test file (beforeAll/afterAll) and hands out an API client and
  * fresh savers. Read the fields inside tests, once the system is up.
  */
-export function useTestSystem() {
+export function withTestSystem() {
   let system: LocalSystem | undefined;
   let client: ApiClient | undefined;
   beforeAll(async () => {

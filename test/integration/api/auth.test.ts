@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { demoLogin } from '#local/seed';
-import { type ApiClient, refreshCookieOf, useTestSystem } from '#test/support/local-system';
+import { type ApiClient, refreshCookieOf, withTestSystem } from '#test/support/local-system';
 
-const local = useTestSystem();
+const local = withTestSystem();
 const api: ApiClient = (...args) => local.api(...args);
 
 const uniqueEmail = (name: string) => `${name}-${Math.random().toString(36).slice(2, 8)}@example.dk`;

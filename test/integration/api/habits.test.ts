@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
-import { type ApiClient, useTestSystem } from '#test/support/local-system';
+import { type ApiClient, withTestSystem } from '#test/support/local-system';
 
-const local = useTestSystem();
+const local = withTestSystem();
 const api: ApiClient = (...args) => local.api(...args);
 
 const newSaver = async (): Promise<string> => (await local.newSaver('habit')).token;

@@ -4,9 +4,9 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { expect, test } from 'vitest';
-import { type ApiClient, refreshCookieOf, useTestSystem } from '#test/support/local-system';
+import { type ApiClient, refreshCookieOf, withTestSystem } from '#test/support/local-system';
 
-const local = useTestSystem();
+const local = withTestSystem();
 const api: ApiClient = (...args) => local.api(...args);
 
 const password = 'a long and private phrase';

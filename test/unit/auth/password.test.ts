@@ -2,7 +2,6 @@ import { scryptSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_SCRYPT_PARAMETERS,
-  dummyPasswordHash,
   hashPassword,
   needsRehash,
   PasswordHashFormatError,
