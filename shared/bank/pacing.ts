@@ -6,9 +6,12 @@
 
 export type ApiProduct = 'ais' | 'pis';
 
-/** Port: resolves when one more call of `product` may be sent now. */
+/**
+ * Port: resolves when one more call of `product` may be sent now, with a function to call once the call's
+ * answer (or failure) has arrived.
+ */
 export interface CallPacer {
-  acquire(product: ApiProduct): Promise<void>;
+  acquire(product: ApiProduct): Promise<() => void>;
 }
 
 export interface PacerClock {
@@ -27,11 +30,13 @@ const realClock: PacerClock = {
 
 /**
  * At most `limits[product]` calls in any window of `windowMs` (a sliding window, as the gateway counts).
- * The window is a little longer than a second so that network jitter cannot push a burst into one
- * gateway second.
+ * The gateway counts a call when it arrives, which may be well after we sent it (a cold connection, a
+ * busy event loop), so a slot's window starts when the call's answer arrived if the caller says so, and
+ * is a little longer than a second to absorb the rest of the jitter.
  */
 export class SlidingWindowPacer implements CallPacer {
-  private readonly sentAt = new Map<ApiProduct, number[]>();
+  /** Per product, when each recent call was sent, or answered once its caller released it. */
+  private readonly slots = new Map<ApiProduct, { at: number }[]>();
   private readonly queueTail = new Map<ApiProduct, Promise<void>>();
   private readonly limits: Readonly<Record<ApiProduct, number>>;
   private readonly windowMs: number;
@@ -46,32 +51,38 @@ export class SlidingWindowPacer implements CallPacer {
     this.clock = options.clock ?? realClock;
   }
 
-  acquire(product: ApiProduct): Promise<void> {
+  acquire(product: ApiProduct): Promise<() => void> {
     // Callers are served in arrival order, one slot each.
     const turn = (this.queueTail.get(product) ?? Promise.resolve()).then(() => this.takeSlot(product));
     this.queueTail.set(
       product,
-      turn.catch(() => {}),
+      turn.then(
+        () => {},
+        () => {},
+      ),
     );
     return turn;
   }
 
-  private async takeSlot(product: ApiProduct): Promise<void> {
+  private async takeSlot(product: ApiProduct): Promise<() => void> {
     const limit = this.limits[product];
     for (;;) {
       const now = this.clock.now();
-      const recent = (this.sentAt.get(product) ?? []).filter((at) => now - at < this.windowMs);
-      const oldest = recent[0];
-      if (recent.length < limit || oldest === undefined) {
-        recent.push(now);
-        this.sentAt.set(product, recent);
-        return;
+      const recent = (this.slots.get(product) ?? []).filter((slot) => now - slot.at < this.windowMs);
+      if (recent.length < limit) {
+        const slot = { at: now };
+        recent.push(slot);
+        this.slots.set(product, recent);
+        return () => {
+          slot.at = Math.max(slot.at, this.clock.now());
+        };
       }
-      this.sentAt.set(product, recent);
-      await this.clock.sleep(oldest + this.windowMs - now);
+      this.slots.set(product, recent);
+      const earliest = Math.min(...recent.map((slot) => slot.at));
+      await this.clock.sleep(earliest + this.windowMs - now);
     }
   }
 }
 
 /** No pacing, for callers that pace elsewhere. */
-export const UNPACED: CallPacer = Object.freeze({ acquire: async () => {} });
+export const UNPACED: CallPacer = Object.freeze({ acquire: async () => () => {} });

@@ -340,7 +340,7 @@ export class NordeaTransport {
   private async sendOnce(request: BankRequest): Promise<BankResponse> {
     const url = this.buildUrl(request.path, request.query);
     const encoded = request.body === undefined ? undefined : this.encodeBody(request.body);
-    await this.pacer.acquire(request.product);
+    const release = await this.pacer.acquire(request.product);
     // Signed after pacing, so the originating date is the moment of sending.
     const headers = this.buildHeaders(request, url, encoded);
     let response: BankResponse;
@@ -357,6 +357,9 @@ export class NordeaTransport {
       if (error instanceof BankResponseError) throw error;
       const reason = isTimeout(error) ? `no answer within ${this.config.timeoutMs} ms` : 'connection failed';
       throw new BankTimeoutError(`Nordea ${request.method} ${request.path}: ${reason}`, { cause: error });
+    } finally {
+      // The gateway counted the call at some point before now: its rate-limit slot runs from here.
+      release();
     }
     const accept = request.acceptStatus ?? ((status: number) => status >= 200 && status < 300);
     if (accept(response.status)) return response;
