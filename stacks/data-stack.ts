@@ -13,6 +13,7 @@ export interface DataStackProps extends StackProps {
 export class DataStack extends Stack {
   readonly table: TableV2;
   readonly tokenKeys: Secret;
+  readonly nordeaApp: Secret;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -49,6 +50,18 @@ export class DataStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason:
         'Signing keys rotate by adding a key, activating it and removing the old one after the token lifetime (README), which keeps issued tokens valid; a Secrets Manager rotation Lambda would replace the set at once.',
+    });
+
+    // The Nordea app's client id, secret and QSealC signing key, set by the operator (README).
+    this.nordeaApp = new Secret(this, 'NordeaApp', {
+      secretName: resourceNames(props.stage).nordeaAppSecret,
+      description: 'Nordea app credentials: {"clientId","clientSecret","signingKeyPem"}',
+      removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.nordeaApp).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Nordea issues these credentials and the certificate; they change when Nordea or the QSealC certificate does, not on a schedule we control.',
     });
   }
 }

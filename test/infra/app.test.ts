@@ -98,8 +98,9 @@ describe('the CDK app', () => {
     }
   });
 
-  test('the data stack holds the token signing keys secret', () => {
+  test('the data stack holds the token signing keys and the Nordea app secrets', () => {
     data.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'sparegris/dev/jwt-signing-keys' });
+    data.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'sparegris/dev/nordea-app' });
     data.hasResourceProperties('AWS::DynamoDB::GlobalTable', { TableName: 'sparegris-dev' });
   });
 
