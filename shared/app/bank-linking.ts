@@ -104,12 +104,19 @@ export function createBankLinking(dependencies: BankLinkingDependencies) {
           return back('declined');
         throw error;
       }
-      const tokens: BankTokenSet = await nordea.exchangeCode(code, { context });
-      const secretId = tokenSecretId(saverId);
-      // Tokens are durable before anything uses them: Nordea refresh tokens are single use.
-      await vault.write(secretId, JSON.stringify(tokens));
+      let accounts: StoredBankAccount[];
       const linkedAt = now().toISOString();
-      const accounts = toStoredAccounts(await nordea.listAccounts(tokens.accessToken, { context }), linkedAt);
+      const secretId = tokenSecretId(saverId);
+      try {
+        const tokens: BankTokenSet = await nordea.exchangeCode(code, { context });
+        // Tokens are durable before anything uses them: Nordea refresh tokens are single use.
+        await vault.write(secretId, JSON.stringify(tokens));
+        accounts = toStoredAccounts(await nordea.listAccounts(tokens.accessToken, { context }), linkedAt);
+      } catch (error) {
+        // The saver is in a browser mid-redirect: send them back with an outcome, not a JSON error.
+        if (error instanceof BankError) return back('error');
+        throw error;
+      }
       await bank.deleteAccounts(saverId);
       await bank.putAccounts(saverId, accounts);
       const previous = await bank.getConnection(saverId);

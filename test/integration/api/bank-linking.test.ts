@@ -74,6 +74,24 @@ describe('linking Nordea', () => {
     expect((await api<BankStatus>('GET', '/api/bank', { token })).body.status).toBe('unlinked');
   });
 
+  test('a bank failure during the callback sends the browser back with an error, linking nothing', async () => {
+    const token = await newSaver();
+    const simulator = `http://127.0.0.1:${local.system.ports.simulator}`;
+    const fault = await fetch(`${simulator}/__admin/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: '5xx', status: 503, path: '/v5/authorize/token', times: 5 }),
+    });
+    expect(fault.status).toBe(201);
+    try {
+      const { landing } = await linkBank(token);
+      expect(landing).toBe(`${local.system.url}/?bank=error`);
+      expect((await api<BankStatus>('GET', '/api/bank', { token })).body.status).toBe('unlinked');
+    } finally {
+      await fetch(`${simulator}/__admin/faults`, { method: 'DELETE' });
+    }
+  });
+
   test('every saver gets their own bank customer, and sees only their own accounts', async () => {
     const ann = await newSaver();
     const bo = await newSaver();
