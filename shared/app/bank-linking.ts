@@ -30,6 +30,8 @@ export interface BankLinkingDependencies {
 export interface BankStatus {
   status: 'unlinked' | 'linked' | 'needs-consent' | 'revoked';
   consentExpiresAt: string | null;
+  /** When the balances shown were read from the bank (the oldest of them). */
+  balancesAsOf: string | null;
   accounts: Omit<StoredBankAccount, 'updatedAt'>[];
   sourceAccountId: string | null;
   savingsAccountId: string | null;
@@ -146,18 +148,20 @@ export function createBankLinking(dependencies: BankLinkingDependencies) {
         return {
           status: 'unlinked',
           consentExpiresAt: null,
+          balancesAsOf: null,
           accounts: [],
           sourceAccountId: null,
           savingsAccountId: null,
         };
       }
-      const accounts = (await bank.listAccounts(saverId)).map(
-        ({ updatedAt: _updatedAt, ...account }) => account,
-      );
+      const stored = await bank.listAccounts(saverId);
+      const accounts = stored.map(({ updatedAt: _updatedAt, ...account }) => account);
+      const balancesAsOf = stored.map((account) => account.updatedAt).sort()[0] ?? null;
       const expired = Date.parse(connection.consentExpiresAt) <= now().getTime();
       return {
         status: expired && connection.status === 'linked' ? 'needs-consent' : connection.status,
         consentExpiresAt: connection.consentExpiresAt,
+        balancesAsOf,
         accounts,
         sourceAccountId: connection.sourceAccountId,
         savingsAccountId: connection.savingsAccountId,

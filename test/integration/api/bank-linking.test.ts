@@ -7,6 +7,7 @@ const api: ApiClient = (...args) => local.api(...args);
 interface BankStatus {
   status: string;
   consentExpiresAt: string | null;
+  balancesAsOf: string | null;
   accounts: {
     id: string;
     name: string;
@@ -43,6 +44,7 @@ describe('linking Nordea', () => {
     const { body: bank } = await api<BankStatus>('GET', '/api/bank', { token });
     expect(bank.status).toBe('linked');
     expect(Date.parse(bank.consentExpiresAt ?? '')).toBeGreaterThan(Date.now() + 80 * 86_400_000);
+    expect(Date.now() - Date.parse(bank.balancesAsOf ?? '')).toBeLessThan(60_000);
     expect(bank.accounts.map((account) => account.type).sort()).toEqual(['current', 'savings']);
     for (const account of bank.accounts) {
       expect(account).toMatchObject({ currency: 'DKK', id: expect.any(String), number: expect.any(String) });
