@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { localDateOf } from '#domain/calendar';
+import { addDays, localDateOf } from '#domain/calendar';
 import { type HabitAction, type HabitActionSchema, HabitSchema, streakEndingOn } from '#domain/habits';
 import type { Rule } from '#domain/rules';
 import type { SaverSettings } from '#domain/settings';
@@ -48,6 +48,21 @@ export interface HabitDependencies {
   now: () => Date;
 }
 
+/** The daily limit resets at the saver's midnight (off by at most an hour on a DST night). */
+function secondsUntilLocalMidnight(at: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hourCycle: 'h23',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  })
+    .formatToParts(at)
+    .reduce<Record<string, number>>((fields, part) => ({ ...fields, [part.type]: Number(part.value) }), {});
+  const elapsed = (parts.hour ?? 0) * 3600 + (parts.minute ?? 0) * 60 + (parts.second ?? 0);
+  return Math.max(1, 86_400 - elapsed);
+}
+
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
 /** Log ids sort by habit, then time, so one habit's history is a prefix query, newest first. */
 const logId = (habitId: string, at: Date) =>
@@ -67,9 +82,8 @@ export function createHabits(dependencies: HabitDependencies) {
       id: habit.id,
       name: habit.name,
       emoji: habit.emoji,
-      streakDays:
-        streakEndingOn(days, today) ||
-        streakEndingOn(days, localDateOf(new Date(now().getTime() - 86_400_000), timeZone)),
+      // A streak is still alive today if it ran until yesterday.
+      streakDays: streakEndingOn(days, today) || streakEndingOn(days, addDays(today, -1)),
       loggedToday: recent.filter((action) => localDateOf(new Date(action.occurredAt), timeZone) === today)
         .length,
       lastLoggedAt: recent[0]?.occurredAt ?? null,
@@ -99,8 +113,7 @@ export function createHabits(dependencies: HabitDependencies) {
     const before = await view(saverId, habit, timeZone);
     const sameDay = localDateOf(at, timeZone) === localDateOf(now(), timeZone);
     if (sameDay && before.loggedToday >= MAX_LOGS_PER_HABIT_PER_DAY) {
-      const midnightSeconds = 60 * 60; // a safe hint; the window resets at local midnight
-      throw new Throttled(midnightSeconds);
+      throw new Throttled(secondsUntilLocalMidnight(now(), timeZone));
     }
     const action: HabitAction = { id: logId(habitId, at), habitId, occurredAt: at.toISOString() };
     await logs.create(saverId, action);

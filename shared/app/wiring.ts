@@ -37,18 +37,22 @@ export const secretVault = (): SecretVault => {
   return vault;
 };
 
-let accessTokens: Promise<AccessTokens> | undefined;
-export function tokens(): Promise<AccessTokens> {
-  accessTokens ??= (async () => {
-    const { JWT_SECRET_ID, WEB_ORIGIN, TOKEN_AUDIENCE } = config();
-    const secret = await secretVault().read(JWT_SECRET_ID);
-    if (!secret) throw new Error(`The access-token signing keys secret ${JWT_SECRET_ID} does not exist`);
-    return createAccessTokens(secret, { issuer: WEB_ORIGIN, audience: TOKEN_AUDIENCE });
-  })().catch((error: unknown) => {
-    accessTokens = undefined; // let the next request try again rather than caching a failure
-    throw error;
-  });
-  return accessTokens;
+let accessTokens: { secret: string; tokens: Promise<AccessTokens> } | undefined;
+/**
+ * Issues and verifies access tokens with the key set in Secrets Manager. The vault re-reads it every
+ * few minutes, and a changed set is imported again, so a rotated key reaches warm functions too.
+ */
+export async function tokens(): Promise<AccessTokens> {
+  const { JWT_SECRET_ID, WEB_ORIGIN, TOKEN_AUDIENCE } = config();
+  const secret = await secretVault().read(JWT_SECRET_ID);
+  if (!secret) throw new Error(`The access-token signing keys secret ${JWT_SECRET_ID} does not exist`);
+  if (accessTokens?.secret !== secret) {
+    accessTokens = {
+      secret,
+      tokens: createAccessTokens(secret, { issuer: WEB_ORIGIN, audience: TOKEN_AUDIENCE }),
+    };
+  }
+  return accessTokens.tokens;
 }
 
 /** Verifies Bearer access tokens for saverHandler. */

@@ -38,19 +38,17 @@ export class SaverItems<S extends z.ZodType<{ id: string }>> {
     return { ...this.schema.parse(data), version: Number(item.version ?? 0) };
   }
 
+  private toItem(saverId: string, value: z.output<S>, version: number) {
+    return { ...keys.saverItem(saverId, this.kind, value.id), entity: this.kind, saverId, version, ...value };
+  }
+
   /** Creates the item; false if one with this id exists. */
   async create(saverId: string, value: z.output<S>): Promise<boolean> {
     return conditionally(() =>
       this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            ...keys.saverItem(saverId, this.kind, value.id),
-            entity: this.kind,
-            saverId,
-            version: 1,
-            ...value,
-          },
+          Item: this.toItem(saverId, value, 1),
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       ),
@@ -63,13 +61,7 @@ export class SaverItems<S extends z.ZodType<{ id: string }>> {
       this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            ...keys.saverItem(saverId, this.kind, value.id),
-            entity: this.kind,
-            saverId,
-            version: expectedVersion + 1,
-            ...value,
-          },
+          Item: this.toItem(saverId, value, expectedVersion + 1),
           ConditionExpression: 'version = :expected',
           ExpressionAttributeValues: { ':expected': expectedVersion },
         }),
