@@ -2,7 +2,13 @@ import { createRandom, hashSeed, type Random } from './random.ts';
 
 /** Fault injection for tests: what can go wrong between a client and the bank. */
 
-export type FaultType = 'latency' | 'status' | 'timeout' | 'commit-then-drop';
+export type FaultType =
+  | 'latency'
+  | 'status'
+  | 'timeout'
+  | 'commit-then-drop'
+  | 'commit-then-status'
+  | 'replace-body';
 
 export interface FaultRule {
   id: string;
@@ -11,8 +17,10 @@ export interface FaultRule {
   method?: string;
   /** Only requests whose path (without `/personal`) contains this text (any when absent). */
   path?: string;
-  /** For `status`: 429 (IBM gateway shape) or 5xx. */
+  /** For `status`: 429 (IBM gateway shape) or 5xx; for `commit-then-status`: the 5xx sent after committing. */
   status?: number;
+  /** For `replace-body`: the JSON answered instead of the real one (a hostile or broken payload). */
+  body?: unknown;
   latencyMs?: number;
   retryAfterSeconds?: number;
   /** How many more requests this fault affects; unlimited when absent. */
@@ -49,6 +57,8 @@ export class FaultInjector {
       rawType === 'latency' ||
       rawType === 'timeout' ||
       rawType === 'commit-then-drop' ||
+      rawType === 'commit-then-status' ||
+      rawType === 'replace-body' ||
       rawType === 'status'
     ) {
       type = rawType;
@@ -59,9 +69,14 @@ export class FaultInjector {
       type = 'status';
       status = 500;
     } else {
-      return `unknown fault type "${rawType}" (latency, 429, 5xx, status, timeout, commit-then-drop)`;
+      return `unknown fault type "${rawType}" (latency, 429, 5xx, status, timeout, commit-then-drop, commit-then-status, replace-body)`;
     }
     if (input.status !== undefined) status = Number(input.status);
+    if (type === 'commit-then-status') {
+      status ??= 500;
+      if (!(status >= 500 && status <= 599)) return 'commit-then-status faults need a 5xx status';
+    }
+    if (type === 'replace-body' && input.body === undefined) return 'replace-body faults need a body';
     if (
       type === 'status' &&
       (status === undefined || !(status === 429 || (status >= 500 && status <= 599)))
@@ -79,8 +94,12 @@ export class FaultInjector {
       return 'times must be a positive integer';
     let method = typeof input.method === 'string' ? input.method.toUpperCase() : undefined;
     let path = typeof input.path === 'string' ? input.path : undefined;
-    // Commit-then-drop is about payment creation unless the test aims it elsewhere.
-    if (type === 'commit-then-drop' && method === undefined && path === undefined) {
+    // Commit-then-drop (or -status) is about payment creation unless the test aims it elsewhere.
+    if (
+      (type === 'commit-then-drop' || type === 'commit-then-status') &&
+      method === undefined &&
+      path === undefined
+    ) {
       method = 'POST';
       path = '/v5/payments';
     }
@@ -97,6 +116,7 @@ export class FaultInjector {
         ? { retryAfterSeconds: Number(input.retry_after_seconds) }
         : {}),
       ...(times !== undefined ? { remaining: times } : {}),
+      ...(type === 'replace-body' ? { body: input.body } : {}),
     };
     this.rules.push(rule);
     return rule;

@@ -382,6 +382,25 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       request.socket.destroy();
       return;
     }
+    const commitThenStatus = faults.find((fault) => fault.type === 'commit-then-status');
+    if (commitThenStatus?.status) {
+      // The bank has committed, yet answers with a server error.
+      log(`${method} ${url.pathname} -> ${reply.status}, answered ${commitThenStatus.status} by fault`);
+      send(
+        response,
+        nordeaError(now, commitThenStatus.status, path, [
+          { code: 'error.server', description: 'Injected server error after commit (simulator fault).' },
+        ]),
+        limitHeaders,
+      );
+      return;
+    }
+    const replaceBody = faults.find((fault) => fault.type === 'replace-body');
+    if (replaceBody) {
+      log(`${method} ${url.pathname} -> ${reply.status} with a replaced body (fault)`);
+      send(response, { ...reply, json: replaceBody.body }, limitHeaders);
+      return;
+    }
     log(`${method} ${url.pathname}${url.search} -> ${reply.status}`);
     send(response, reply, limitHeaders);
   };
