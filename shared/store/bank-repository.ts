@@ -9,7 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { conditionally } from './errors.ts';
-import { keys, ttlSeconds } from './keys.ts';
+import { DEFAULT_SHARDS, keys, ttlSeconds } from './keys.ts';
 
 export type ConnectionStatus = 'linked' | 'needs-consent' | 'revoked';
 
@@ -37,10 +37,16 @@ export interface StoredBankAccount {
 
 /** Bank links, connections and accounts of savers in the single table. */
 export class BankRepository {
+  private readonly shards: number;
+
+  /** `shards` spreads the sync schedule; it must match the automation store's. */
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+    options: { shards?: number } = {},
+  ) {
+    this.shards = options.shards ?? DEFAULT_SHARDS;
+  }
 
   async putLinkState(stateHash: string, saverId: string, expiresAt: Date): Promise<void> {
     await this.client.send(
@@ -78,11 +84,44 @@ export class BankRepository {
     }
   }
 
+  /**
+   * Writes the connection's own fields and leaves the automation's sync bookkeeping on the item
+   * (watermark, calendar position, unattended reads), so a re-link continues where sync stopped. A
+   * linked connection is scheduled for a sync at once (`nextSyncAt = linkedAt`, in the sparse sync
+   * index); any other status takes it out of the schedule.
+   */
   async putConnection(connection: BankConnectionRecord): Promise<void> {
+    const fields: Record<string, unknown> = {
+      entity: 'bank-connection',
+      saverId: connection.saverId,
+      status: connection.status,
+      consentExpiresAt: connection.consentExpiresAt,
+      tokenSecretId: connection.tokenSecretId,
+      linkedAt: connection.linkedAt,
+      sourceAccountId: connection.sourceAccountId,
+      savingsAccountId: connection.savingsAccountId,
+    };
+    const scheduled = connection.status === 'linked';
+    if (scheduled) {
+      Object.assign(fields, {
+        nextSyncAt: connection.linkedAt,
+        ...keys.syncDueIndex(connection.saverId, connection.linkedAt, this.shards),
+      });
+    }
+    const names = Object.keys(fields);
+    const set = names.map((_name, index) => `#f${index} = :f${index}`).join(', ');
     await this.client.send(
-      new PutCommand({
+      new UpdateCommand({
         TableName: this.tableName,
-        Item: { ...keys.bankConnection(connection.saverId), entity: 'bank-connection', ...connection },
+        Key: keys.bankConnection(connection.saverId),
+        UpdateExpression: `SET ${set}${scheduled ? '' : ' REMOVE #next, #gpk, #gsk'}`,
+        ExpressionAttributeNames: {
+          ...Object.fromEntries(names.map((name, index) => [`#f${index}`, name])),
+          ...(scheduled ? {} : { '#next': 'nextSyncAt', '#gpk': 'GSI1PK', '#gsk': 'GSI1SK' }),
+        },
+        ExpressionAttributeValues: Object.fromEntries(
+          names.map((name, index) => [`:f${index}`, fields[name]]),
+        ),
       }),
     );
   }

@@ -16,7 +16,9 @@ export interface Page<T> {
 
 export class InvalidCursorError extends Error {}
 
-const KEY_FIELDS = ['PK', 'SK', 'entity', 'saverId', 'version'] as const;
+const KEY_FIELDS = ['PK', 'SK', 'entity', 'saverId', 'version', 'creditedTransfers'] as const;
+/** Bookkeeping others keep on an item (the automation's goal credits) that a replace must carry over. */
+const CARRIED_FIELDS = ['creditedTransfers'] as const;
 
 /**
  * One kind of thing a saver owns (goals, rules, habits), kept in the saver's partition and validated
@@ -57,11 +59,24 @@ export class SaverItems<S extends z.ZodType<{ id: string }>> {
 
   /** Replaces the item only if it is still at `expectedVersion`; false otherwise (changed or gone). */
   async replace(saverId: string, value: z.output<S>, expectedVersion: number): Promise<boolean> {
+    // Read first so bookkeeping kept on the item (which this schema does not know) survives the whole-
+    // item put. Every such write bumps the version, so the conditional put fails if it changed since.
+    const { Item: current } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.saverItem(saverId, this.kind, value.id),
+        ConsistentRead: true,
+      }),
+    );
+    if (!current || Number(current.version ?? 0) !== expectedVersion) return false;
+    const carried = Object.fromEntries(
+      CARRIED_FIELDS.filter((name) => current[name] !== undefined).map((name) => [name, current[name]]),
+    );
     return conditionally(() =>
       this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: this.toItem(saverId, value, expectedVersion + 1),
+          Item: { ...this.toItem(saverId, value, expectedVersion + 1), ...carried },
           ConditionExpression: 'version = :expected',
           ExpressionAttributeValues: { ':expected': expectedVersion },
         }),

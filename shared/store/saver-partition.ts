@@ -4,20 +4,37 @@ import {
   type DynamoDBDocumentClient,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { keys } from './keys.ts';
+import { DEFAULT_SHARDS, keys } from './keys.ts';
 
 /** Attributes that are storage plumbing or secrets, never shown to anyone. */
-const HIDDEN = new Set(['PK', 'SK', 'GSI1PK', 'GSI1SK', 'expiresAt', 'version', 'tokenSecretId']);
+const HIDDEN = new Set([
+  'PK',
+  'SK',
+  'GSI1PK',
+  'GSI1SK',
+  'expiresAt',
+  'version',
+  'tokenSecretId',
+  'creditedTransfers',
+]);
+/** Items that are only plumbing (the sync run lease), left out of the export altogether. */
+const HIDDEN_ENTITIES = new Set(['sync-lease']);
 
 /**
  * Everything in one saver's partition, for the privacy rights: export it (GDPR Art. 15/20) and
  * erase it (Art. 17). A Query, never a Scan.
  */
 export class SaverPartition {
+  private readonly shards: number;
+
+  /** `shards` must match the automation store's, so erasure finds the open-transfer markers. */
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+    options: { shards?: number } = {},
+  ) {
+    this.shards = options.shards ?? DEFAULT_SHARDS;
+  }
 
   private async *items(saverId: string): AsyncGenerator<Record<string, unknown>> {
     let startKey: Record<string, unknown> | undefined;
@@ -41,6 +58,7 @@ export class SaverPartition {
     const grouped: Record<string, Record<string, unknown>[]> = {};
     for await (const item of this.items(saverId)) {
       const entity = String(item.entity ?? 'other');
+      if (HIDDEN_ENTITIES.has(entity)) continue;
       const visible = Object.fromEntries(
         Object.entries(item).filter(([name]) => !HIDDEN.has(name) && name !== 'entity'),
       );
@@ -51,12 +69,29 @@ export class SaverPartition {
     return grouped;
   }
 
-  /** Deletes every item of the partition except those whose SK is kept; returns how many went. */
+  /**
+   * Deletes every item of the partition except those whose SK is kept; returns how many went. The
+   * open-transfer markers of the saver's transfers live outside the partition; they go first, so an
+   * erasure that fails halfway still finds them (through the transfers) when it is run again.
+   */
   async erase(saverId: string, keepSortKeys: readonly string[] = []): Promise<number> {
+    const markers: { PK: string; SK: string }[] = [];
     const doomed: { PK: string; SK: string }[] = [];
+    const transfers = keys.transferPrefix(saverId).SKPrefix;
     for await (const item of this.items(saverId)) {
-      if (!keepSortKeys.includes(String(item.SK))) doomed.push({ PK: String(item.PK), SK: String(item.SK) });
+      const sk = String(item.SK);
+      if (keepSortKeys.includes(sk)) continue;
+      doomed.push({ PK: String(item.PK), SK: sk });
+      if (sk.startsWith(transfers)) {
+        markers.push(keys.openTransfer(saverId, sk.slice(transfers.length), this.shards));
+      }
     }
+    await this.deleteAll(markers);
+    await this.deleteAll(doomed);
+    return doomed.length;
+  }
+
+  private async deleteAll(doomed: readonly { PK: string; SK: string }[]): Promise<void> {
     for (let start = 0; start < doomed.length; start += 25) {
       let requests: unknown[] | undefined = doomed
         .slice(start, start + 25)
@@ -70,6 +105,5 @@ export class SaverPartition {
         requests = result.UnprocessedItems?.[this.tableName];
       }
     }
-    return doomed.length;
   }
 }
