@@ -26,6 +26,7 @@ export interface TokenRefresher {
 
 export interface BankConnectionOptions {
   now?: () => Date;
+  sleep?: (milliseconds: number) => Promise<void>;
   /** Refresh this long before the access token's stated expiry, to absorb clock skew and latency. */
   refreshMarginMs?: number;
 }
@@ -35,6 +36,7 @@ export class BankConnection {
   private readonly store: TokenStore;
   private readonly now: () => Date;
   private readonly refreshMarginMs: number;
+  private readonly sleep: (milliseconds: number) => Promise<void>;
   /** One refresh at a time per connection in this process; concurrent callers share its outcome. */
   private refreshing: { spent: string; result: Promise<BankTokenSet> } | undefined;
   /** The last completed refresh, for callers that read the old tokens before it was saved. */
@@ -45,6 +47,8 @@ export class BankConnection {
     this.store = store;
     this.now = options.now ?? (() => new Date());
     this.refreshMarginMs = options.refreshMarginMs ?? 60_000;
+    this.sleep =
+      options.sleep ?? ((milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds)));
   }
 
   /** A usable access token, refreshed (and persisted) first when it is about to expire. */
@@ -101,7 +105,18 @@ export class BankConnection {
   }
 
   private async refreshAndPersist(current: BankTokenSet, context: RequestContext): Promise<BankTokenSet> {
-    const next = await this.client.refreshTokens(current.refreshToken, { context });
+    let next: BankTokenSet;
+    try {
+      next = await this.client.refreshTokens(current.refreshToken, { context });
+    } catch (error) {
+      // Another process (a worker without this one's single-flight) may have spent the token first;
+      // it saves the new tokens before using them, so they show up in the store within moments.
+      if (error instanceof BankConsentRevokedError) {
+        const refreshedElsewhere = await this.tokensNewerThan(current);
+        if (refreshedElsewhere) return refreshedElsewhere;
+      }
+      throw error;
+    }
     try {
       await this.store.save(next, current);
     } catch (error) {
@@ -113,5 +128,15 @@ export class BankConnection {
       );
     }
     return next;
+  }
+
+  /** Stored tokens that replaced `spent`, waiting briefly for a concurrent refresher to save them. */
+  private async tokensNewerThan(spent: BankTokenSet): Promise<BankTokenSet | undefined> {
+    for (const waitMs of [0, 100, 200, 300, 400]) {
+      if (waitMs > 0) await this.sleep(waitMs);
+      const stored = await this.store.load();
+      if (stored && stored.refreshToken !== spent.refreshToken) return stored;
+    }
+    return undefined;
   }
 }

@@ -31,8 +31,9 @@ const realClock: PacerClock = {
 /**
  * At most `limits[product]` calls in any window of `windowMs` (a sliding window, as the gateway counts).
  * The gateway counts a call when it arrives, which may be well after we sent it (a cold connection, a
- * busy event loop), so a slot's window starts when the call's answer arrived if the caller says so, and
- * is a little longer than a second to absorb the rest of the jitter.
+ * busy event loop), so a released slot's window starts when the call's answer arrived. The answer
+ * always comes after the gateway counted the call, so a full second from the answer never overlaps
+ * the gateway's second, and the pacer need not give away more of the budget than that.
  */
 export class SlidingWindowPacer implements CallPacer {
   /** Per product, when each recent call was sent, or answered once its caller released it. */
@@ -47,7 +48,7 @@ export class SlidingWindowPacer implements CallPacer {
     options: { windowMs?: number; clock?: PacerClock } = {},
   ) {
     this.limits = limits;
-    this.windowMs = options.windowMs ?? 1_100;
+    this.windowMs = options.windowMs ?? 1_000;
     this.clock = options.clock ?? realClock;
   }
 

@@ -48,6 +48,8 @@ export interface TransportDependencies {
   sleep?: (milliseconds: number) => Promise<void>;
   /** Paces calls under Nordea's per-app limits; share one between clients of the same app. */
   pacer?: CallPacer;
+  /** Told of every 429 the bank answers (for a metric: pacing should keep this at zero). */
+  onRateLimited?: (product: BankRequest['product']) => void;
 }
 
 export type RequestBody =
@@ -243,6 +245,7 @@ export class NordeaTransport {
   private readonly random: () => number;
   private readonly sleep: (milliseconds: number) => Promise<void>;
   private readonly pacer: CallPacer;
+  private readonly onRateLimited: TransportDependencies['onRateLimited'];
 
   constructor(config: NordeaConfig, dependencies: TransportDependencies = {}) {
     this.config = config;
@@ -251,6 +254,7 @@ export class NordeaTransport {
     this.random = dependencies.random ?? Math.random;
     this.sleep = dependencies.sleep ?? defaultSleep;
     this.pacer = dependencies.pacer ?? new SlidingWindowPacer(config.callsPerSecond);
+    this.onRateLimited = dependencies.onRateLimited;
   }
 
   /** `base * 2^(attempt-1)` capped, scaled by a uniform random factor ("full jitter"). */
@@ -269,6 +273,7 @@ export class NordeaTransport {
       try {
         return await this.sendOnce(request);
       } catch (error) {
+        if (error instanceof BankRateLimitedError) this.onRateLimited?.(request.product);
         if (attempt >= attempts || !isRepeatable(error, request.retry)) throw error;
         const delay = this.retryDelay(attempt, error);
         // A Retry-After beyond our patience is the caller's to schedule, not ours to sleep through.
