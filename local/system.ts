@@ -7,6 +7,7 @@ import {
   type ApiRoute,
   apiRoutes,
   type QueueWorker,
+  queueUrlVariables,
   queueWorkers,
   type ScheduledJob,
   scheduledJobs,
@@ -223,12 +224,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     log(`table ${tableName}: ${await ensureTable(dynamoClient, tableName)}`);
     dynamoClient.destroy();
 
-    if (options.seed !== false) await seedLocalSystem(log);
-
     const sqs = new SQSClient({});
     for (const worker of workers) {
       const deadLetter = await sqs.send(new CreateQueueCommand({ QueueName: `${worker.queueName}-dlq` }));
-      await sqs.send(
+      const { QueueUrl: queueUrl } = await sqs.send(
         new CreateQueueCommand({
           QueueName: worker.queueName,
           Attributes: {
@@ -240,8 +239,13 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           },
         }),
       );
+      // As the stacks do: senders find their queue through the environment.
+      const urlVariable = queueUrlVariables[worker.queueName];
+      if (urlVariable && queueUrl) process.env[urlVariable] = queueUrl;
       log(`queue ${worker.queueName} (dead letters: ${deadLetter.QueueUrl})`);
     }
+    // Seeding reads the configuration, so the queue URLs above are in it.
+    if (options.seed !== false) await seedLocalSystem(log);
     const pollers = new Map(workers.map((worker) => [worker.name, new QueuePoller(sqs, worker, log)]));
 
     runJob = async (name: string): Promise<unknown> => {

@@ -8,13 +8,12 @@ import {
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { AppFunction } from './constructs/app-function.ts';
-import { type ApiRoute, apiRoutes, functionNameOf } from './definitions.ts';
-import { isProduction, nordeaEndpoint, resourceNames, type Stage } from './stage.ts';
+import { AppFunction, appResources } from './constructs/app-function.ts';
+import { type ApiRoute, apiRoutes, functionNameOf, queueUrlVariables } from './definitions.ts';
+import { isProduction, resourceNames, type Stage } from './stage.ts';
 
 export interface ApiStackProps extends StackProps {
   stage: Stage;
@@ -64,40 +63,22 @@ export class ApiStack extends Stack {
       },
     });
 
-    const names = resourceNames(props.stage);
-    const table = TableV2.fromTableName(this, 'Table', names.table);
-    const tokenKeys = Secret.fromSecretNameV2(this, 'TokenSigningKeys', names.tokenKeysSecret);
-    const nordeaApp = Secret.fromSecretNameV2(this, 'NordeaApp', names.nordeaAppSecret);
-    const nordeaApi = nordeaEndpoint(props.stage);
-    const environment = {
-      STAGE: props.stage,
-      TABLE_NAME: names.table,
-      JWT_SECRET_ID: names.tokenKeysSecret,
-      WEB_ORIGIN: props.webOrigin ?? this.node.tryGetContext('webOrigin') ?? 'http://localhost:3000',
-      NORDEA_BASE_URL: nordeaApi.baseUrl,
-      NORDEA_ORIGINATING_HOST: nordeaApi.originatingHost,
-      NORDEA_APP_SECRET_ID: names.nordeaAppSecret,
-      BANK_TOKENS_SECRET_PREFIX: names.bankTokensSecretPrefix,
-    };
+    const resources = appResources(this, props.stage, props.webOrigin);
     const byEntry = new Map<string, AppFunction>();
     for (const route of props.routes ?? apiRoutes) {
       let appFunction = byEntry.get(route.entry);
       if (!appFunction) {
         appFunction = new AppFunction(this, functionNameOf(route.entry), {
           entry: route.entry,
-          environment,
+          environment: resources.environment,
           logRetention,
           timeout: Duration.seconds(10),
           ...(route.files ? { files: route.files } : {}),
         });
         byEntry.set(route.entry, appFunction);
         this.functions.push(appFunction);
-        if (route.access?.table) appFunction.bindTable(table, route.access.table);
-        if (route.access?.tokenKeys) appFunction.bindSecret(tokenKeys);
-        if (route.access?.bank) {
-          appFunction.bindSecret(nordeaApp);
-          appFunction.bindSecretPrefix(names.bankTokensSecretPrefix);
-        }
+        appFunction.grantAccess(route.access, resources);
+        for (const queueName of route.sendsTo ?? []) this.sendTo(appFunction, queueName, props.stage);
       }
       const integration = new HttpLambdaIntegration(
         `${functionNameOf(route.entry)}-integration`,
@@ -117,5 +98,24 @@ export class ApiStack extends Stack {
           'Authorization is enforced in the function: its middleware verifies our ES256 access tokens (pinned alg, iss, aud, exp); health and the 404 default route are public by design.',
       });
     }
+  }
+
+  /**
+   * Lets an API function send to an automation queue, found by its fixed name (the automation stack
+   * owns it), so the two stacks share no CloudFormation export.
+   */
+  private sendTo(appFunction: AppFunction, queueName: string, stage: Stage): void {
+    const variable = queueUrlVariables[queueName];
+    if (!variable) throw new Error(`An API route sends to "${queueName}", which is not a work queue`);
+    const id = `${queueName}-queue`;
+    const queue =
+      (this.node.tryFindChild(id) as IQueue | undefined) ??
+      Queue.fromQueueArn(
+        this,
+        id,
+        this.formatArn({ service: 'sqs', resource: resourceNames(stage).queue(queueName) }),
+      );
+    queue.grantSendMessages(appFunction.function);
+    appFunction.function.addEnvironment(variable, queue.queueUrl);
   }
 }

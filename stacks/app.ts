@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { App, type Environment, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ApiStack } from './api-stack.ts';
+import { AutomationStack } from './automation-stack.ts';
 import { DataStack } from './data-stack.ts';
 import { EdgeStack, edgeRegion } from './edge-stack.ts';
 import { MonitoringStack } from './monitoring-stack.ts';
@@ -17,6 +18,8 @@ export interface SparegrisApp {
   region: string;
   data: DataStack;
   api: ApiStack;
+  /** Scheduled jobs, queues and their workers. */
+  automation: AutomationStack;
   edge: EdgeStack;
   web: WebStack;
   monitoring: MonitoringStack;
@@ -69,6 +72,7 @@ export function buildApp(app = new App(), options: BuildOptions = {}): Sparegris
 
   const data = new DataStack(app, `sparegris-${stage}-data`, { stage, env });
   const api = new ApiStack(app, `sparegris-${stage}-api`, { stage, env });
+  const automation = new AutomationStack(app, `sparegris-${stage}-automation`, { stage, env });
   const edge = new EdgeStack(app, `sparegris-${stage}-edge`, { stage, env: inRegion(edgeRegion) });
   const customDomain = customDomainFromContext(app);
   const web = new WebStack(app, `sparegris-${stage}-web`, {
@@ -84,11 +88,12 @@ export function buildApp(app = new App(), options: BuildOptions = {}): Sparegris
     env,
     api: api.api,
     functions: api.functions,
+    automation: automation.watch,
     webAclName: edge.webAclName,
   });
 
   Tags.of(app).add('project', 'sparegris');
   Tags.of(app).add('stage', stage);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, stage, region, data, api, edge, web, monitoring };
+  return { app, stage, region, data, api, automation, edge, web, monitoring };
 }

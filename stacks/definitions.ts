@@ -21,7 +21,20 @@ export interface ApiRoute {
   access?: FunctionAccess;
   /** Data files the handler reads beside its bundle (esbuild cannot follow readFileSync). */
   files?: string[];
+  /** Queues (by `QueueWorker.queueName`) this handler sends messages to. */
+  sendsTo?: readonly string[];
 }
+
+/** The queue sync-saver reads: one message per saver due for a sync. */
+export const SYNC_QUEUE = 'sync-saver';
+/** The queue execute-transfers reads: one message per planned transfer. */
+export const TRANSFER_QUEUE = 'execute-transfers';
+
+/** The environment variable that hands a sender the URL of a queue it `sendsTo`. */
+export const queueUrlVariables: Readonly<Record<string, string>> = {
+  [SYNC_QUEUE]: 'SYNC_QUEUE_URL',
+  [TRANSFER_QUEUE]: 'TRANSFER_QUEUE_URL',
+};
 
 const saverAccess: FunctionAccess = { table: 'readWrite', tokenKeys: true };
 const readAccess: FunctionAccess = { table: 'read', tokenKeys: true };
@@ -79,6 +92,27 @@ export const apiRoutes: readonly ApiRoute[] = [
   },
   { routeKey: 'PUT /api/bank/accounts', entry: 'functions/api/bank-accounts-put.ts', access: saverAccess },
   { routeKey: 'DELETE /api/bank', entry: 'functions/api/bank-delete.ts', access: bankAccess },
+  {
+    routeKey: 'POST /api/bank/sync',
+    entry: 'functions/api/bank-sync.ts',
+    access: bankAccess,
+    // Payments are the executor's alone: the API reads the bank, then queues what it planned.
+    sendsTo: [TRANSFER_QUEUE],
+  },
+  { routeKey: 'GET /api/activity', entry: 'functions/api/activity-list.ts', access: readAccess },
+  { routeKey: 'GET /api/transfers', entry: 'functions/api/transfers-list.ts', access: readAccess },
+  { routeKey: 'GET /api/transfers/{id}', entry: 'functions/api/transfer-get.ts', access: readAccess },
+  {
+    routeKey: 'POST /api/transfers/{id}/cancel',
+    entry: 'functions/api/transfer-cancel.ts',
+    access: saverAccess,
+  },
+  { routeKey: 'GET /api/notifications', entry: 'functions/api/notifications-list.ts', access: readAccess },
+  {
+    routeKey: 'POST /api/notifications/read',
+    entry: 'functions/api/notifications-read.ts',
+    access: saverAccess,
+  },
   { routeKey: '$default', entry: 'functions/api/not-found.ts' },
 ];
 
@@ -94,9 +128,47 @@ export interface ScheduledJob {
   entry: string;
   /** Fires every this many minutes (EventBridge Scheduler `rate(...)`). */
   everyMinutes: number;
+  access: FunctionAccess;
+  /** Queues (by `QueueWorker.queueName`) this job sends messages to. */
+  sendsTo?: readonly string[];
+  timeoutSeconds: number;
 }
 
-export const scheduledJobs: readonly ScheduledJob[] = [];
+const jobAccess: FunctionAccess = { table: 'readWrite' };
+const jobBankAccess: FunctionAccess = { table: 'readWrite', bank: true };
+
+export const scheduledJobs: readonly ScheduledJob[] = [
+  {
+    name: 'dispatch-syncs',
+    entry: 'functions/jobs/dispatch-syncs.ts',
+    everyMinutes: 15,
+    access: jobAccess,
+    sendsTo: [SYNC_QUEUE],
+    timeoutSeconds: 120,
+  },
+  {
+    name: 'reconcile-transfers',
+    entry: 'functions/jobs/reconcile-transfers.ts',
+    everyMinutes: 15,
+    access: jobBankAccess,
+    sendsTo: [TRANSFER_QUEUE],
+    timeoutSeconds: 300,
+  },
+  {
+    name: 'periodic-rules',
+    entry: 'functions/jobs/periodic-rules.ts',
+    everyMinutes: 60,
+    access: jobAccess,
+    timeoutSeconds: 300,
+  },
+  {
+    name: 'consent-watch',
+    entry: 'functions/jobs/consent-watch.ts',
+    everyMinutes: 24 * 60,
+    access: jobAccess,
+    timeoutSeconds: 300,
+  },
+];
 
 export interface QueueWorker {
   name: string;
@@ -106,9 +178,41 @@ export interface QueueWorker {
   visibilityTimeoutSeconds: number;
   /** Receives before a message moves to the dead-letter queue. */
   maxReceiveCount: number;
+  access: FunctionAccess;
+  sendsTo?: readonly string[];
+  timeoutSeconds: number;
+  /**
+   * Upper bound on concurrent invocations in AWS (reserved concurrency): with one bank call in flight
+   * per invocation and ~100 ms per call, this keeps all workers together under Nordea's per-app limit.
+   */
+  maxConcurrency: number;
 }
 
-export const queueWorkers: readonly QueueWorker[] = [];
+export const queueWorkers: readonly QueueWorker[] = [
+  {
+    name: 'sync-saver',
+    queueName: SYNC_QUEUE,
+    entry: 'functions/jobs/sync-saver.ts',
+    batchSize: 1,
+    visibilityTimeoutSeconds: 6 * 120,
+    maxReceiveCount: 5,
+    access: jobBankAccess,
+    sendsTo: [TRANSFER_QUEUE],
+    timeoutSeconds: 120,
+    maxConcurrency: 2,
+  },
+  {
+    name: 'execute-transfers',
+    queueName: TRANSFER_QUEUE,
+    entry: 'functions/jobs/execute-transfers.ts',
+    batchSize: 1,
+    visibilityTimeoutSeconds: 6 * 60,
+    maxReceiveCount: 5,
+    access: jobBankAccess,
+    timeoutSeconds: 60,
+    maxConcurrency: 5,
+  },
+];
 
 /**
  * Headers for the web app, set by the CloudFront response-headers policy in AWS and by the local

@@ -17,6 +17,7 @@ import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import type { AutomationWatch } from './automation-stack.ts';
 import type { AppFunction } from './constructs/app-function.ts';
 import { edgeRegion } from './edge-stack.ts';
 import { isProduction, type Stage } from './stage.ts';
@@ -26,6 +27,12 @@ export interface MonitoringStackProps extends StackProps {
   api: IHttpApi;
   /** The API functions; each gets an errors and a throttles alarm. */
   functions: readonly AppFunction[];
+  /**
+   * The automation stack's functions and queues, by physical name (no export between the stacks):
+   * errors and throttles alarms per function, a depth alarm per dead-letter queue, the stuck
+   * transfers alarm, and the automation rows of the dashboard.
+   */
+  automation?: AutomationWatch;
   /** The CloudFront web ACL's name, to graph what WAF blocks (its metrics live in us-east-1). */
   webAclName?: string;
 }
@@ -49,17 +56,48 @@ export const api5xxPercentThreshold = 5;
 /** p99 API latency (ms) that pages when it holds for three five-minute periods; functions time out at 10 s. */
 export const apiLatencyP99ThresholdMs = 3000;
 
+/**
+ * Age (minutes) of the oldest transfer still open or unknown at the bank past which a saver's money
+ * may be in limbo: the stuck-transfers alarm (AWS-15).
+ */
+export const stuckTransferThresholdMinutes = 60;
+
 const period = Duration.minutes(5);
 
-/** The custom metrics the handlers emit (shared/http/middleware.ts through Powertools Metrics). */
-const handlerMetric = (metricName: string, label: string) =>
+/**
+ * The custom metrics the handlers and jobs emit through Powertools Metrics
+ * (shared/observability/powertools.ts: namespace Sparegris, default dimension service).
+ */
+const handlerMetric = (metricName: string, label?: string, statistic = 'Sum') =>
   new Metric({
     namespace: 'Sparegris',
     metricName,
     dimensionsMap: { service: 'sparegris' },
-    statistic: 'Sum',
+    statistic,
     period,
-    label,
+    ...(label ? { label } : {}),
+  });
+
+/** A Lambda metric by the function's physical name, so no export is needed to name it. */
+const lambdaMetric = (functionName: string, metricName: string, statistic: string, label?: string) =>
+  new Metric({
+    namespace: 'AWS/Lambda',
+    metricName,
+    dimensionsMap: { FunctionName: functionName },
+    statistic,
+    period,
+    ...(label ? { label } : {}),
+  });
+
+/** An SQS metric by the queue's physical name. */
+const queueMetric = (queueName: string, metricName: string, label?: string) =>
+  new Metric({
+    namespace: 'AWS/SQS',
+    metricName,
+    dimensionsMap: { QueueName: queueName },
+    statistic: 'Maximum',
+    period,
+    ...(label ? { label } : {}),
   });
 
 /**
@@ -123,17 +161,45 @@ export class MonitoringStack extends Stack {
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 3,
     });
-    for (const appFunction of props.functions) {
-      const name = appFunction.node.id;
-      // The handlers answer their own failures with problem+json, so a Lambda error is a crash,
-      // timeout or init failure: one is worth a look.
-      this.alarmOn(`${name}-Errors`, appFunction.function.metricErrors({ period, statistic: 'Sum' }), {
+    const functionAlarms = (name: string, errors: IMetric, throttles: IMetric) => {
+      // The handlers answer their own failures (problem+json, batch item failures), so a Lambda error
+      // is a crash, timeout or init failure: one is worth a look.
+      this.alarmOn(`${name}-Errors`, errors, {
         description: `${name} crashed or timed out (Lambda Errors). Check its log group.`,
         threshold: 1,
       });
-      this.alarmOn(`${name}-Throttles`, appFunction.function.metricThrottles({ period, statistic: 'Sum' }), {
+      this.alarmOn(`${name}-Throttles`, throttles, {
         description: `${name} was throttled: the account's concurrency is exhausted or its reserved concurrency is too low.`,
         threshold: 1,
+      });
+    };
+    for (const appFunction of props.functions) {
+      functionAlarms(
+        appFunction.node.id,
+        appFunction.function.metricErrors({ period, statistic: 'Sum' }),
+        appFunction.function.metricThrottles({ period, statistic: 'Sum' }),
+      );
+    }
+    const automation = props.automation;
+    if (automation) {
+      for (const { id, functionName } of automation.functions) {
+        functionAlarms(
+          id,
+          lambdaMetric(functionName, 'Errors', 'Sum'),
+          lambdaMetric(functionName, 'Throttles', 'Sum'),
+        );
+      }
+      for (const { id, queueName, holds } of automation.deadLetterQueues) {
+        this.alarmOn(`${id}-Depth`, queueMetric(queueName, 'ApproximateNumberOfMessagesVisible'), {
+          description: `Dead-letter queue ${queueName} is not empty: it holds ${holds}. Read the messages and the function's logs, fix the cause, then redrive (replays go through intent dedup).`,
+          threshold: 0,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        });
+      }
+      this.alarmOn('StuckTransfers', handlerMetric('OpenTransferMaxAgeMinutes', undefined, 'Maximum'), {
+        description: `A transfer has been open or unknown at the bank for more than ${stuckTransferThresholdMinutes} minutes (OpenTransferMaxAgeMinutes). Check reconcile-transfers and execute-transfers logs and the bank's status before any retry: never pay twice.`,
+        threshold: stuckTransferThresholdMinutes,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       });
     }
 
@@ -189,6 +255,66 @@ export class MonitoringStack extends Stack {
         width: 8,
       }),
     );
+    if (automation) {
+      this.dashboard.addWidgets(
+        new GraphWidget({
+          title: 'Sync rounds and transfers (Sparegris metrics)',
+          left: [
+            handlerMetric('SyncRuns', 'sync runs'),
+            handlerMetric('TransfersPaid', 'transfers paid'),
+            handlerMetric('TransfersUnknown', 'transfers unknown'),
+            handlerMetric('BankRateLimited', 'bank rate limited (429)'),
+          ],
+          width: 12,
+        }),
+        new GraphWidget({
+          title: 'Oldest open transfer (minutes)',
+          left: [handlerMetric('OpenTransferMaxAgeMinutes', 'oldest open transfer', 'Maximum')],
+          leftAnnotations: [{ value: stuckTransferThresholdMinutes, label: 'stuck' }],
+          width: 12,
+        }),
+      );
+      this.dashboard.addWidgets(
+        new GraphWidget({
+          title: 'Work queues: messages waiting',
+          left: automation.queues.map(({ id, queueName }) =>
+            queueMetric(queueName, 'ApproximateNumberOfMessagesVisible', id),
+          ),
+          right: automation.queues.map(({ id, queueName }) =>
+            queueMetric(queueName, 'ApproximateAgeOfOldestMessage', `${id} oldest (s)`),
+          ),
+          width: 12,
+        }),
+        new GraphWidget({
+          title: 'Dead-letter queues: messages',
+          left: automation.deadLetterQueues.map(({ id, queueName }) =>
+            queueMetric(queueName, 'ApproximateNumberOfMessagesVisible', id),
+          ),
+          width: 12,
+        }),
+      );
+      const automationMetric = (metricName: string, statistic: string) =>
+        automation.functions.map(({ id, functionName }) =>
+          lambdaMetric(functionName, metricName, statistic, id),
+        );
+      this.dashboard.addWidgets(
+        new GraphWidget({
+          title: 'Job and worker errors',
+          left: automationMetric('Errors', 'Sum'),
+          width: 8,
+        }),
+        new GraphWidget({
+          title: 'Job and worker duration p99 (ms)',
+          left: automationMetric('Duration', 'p99'),
+          width: 8,
+        }),
+        new GraphWidget({
+          title: 'Job and worker throttles',
+          left: automationMetric('Throttles', 'Sum'),
+          width: 8,
+        }),
+      );
+    }
     if (props.webAclName) {
       const waf = (rule: string, label: string) =>
         new Metric({

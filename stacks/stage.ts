@@ -23,6 +23,8 @@ export const resourceNames = (stage: Stage) => ({
   tokenKeysSecret: `sparegris/${stage}/jwt-signing-keys`,
   nordeaAppSecret: `sparegris/${stage}/nordea-app`,
   bankTokensSecretPrefix: `sparegris/${stage}/bank-tokens`,
+  /** Work queues have fixed names, so API functions can send to the automation stack's queues. */
+  queue: (queueName: string) => `sparegris-${stage}-${queueName}`,
 });
 
 /** Nordea's production API for prod, its sandbox otherwise. */

@@ -12,7 +12,7 @@ const LINK_STATE_SECONDS = 15 * 60;
 /** PSD2 consents last at most 180 days; we ask for 90 and renew. */
 export const CONSENT_DAYS = 90;
 
-type LinkClient = Pick<
+export type LinkClient = Pick<
   NordeaClient,
   'startAuthorization' | 'parseAuthorizationCallback' | 'exchangeCode' | 'listAccounts' | 'revokeToken'
 >;
@@ -39,7 +39,7 @@ export interface BankStatus {
 
 const hashState = (state: string) => createHash('sha256').update(state).digest('base64url');
 
-function toStoredAccounts(
+export function toStoredAccounts(
   accounts: Awaited<ReturnType<LinkClient['listAccounts']>>,
   at: string,
 ): StoredBankAccount[] {

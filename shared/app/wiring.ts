@@ -9,6 +9,7 @@ import { HabitActionSchema } from '#domain/habits';
 import { RuleSchema } from '#domain/rules';
 import type { SaverSettings } from '#domain/settings';
 import { bearerAuthenticator } from '#http/auth';
+import { DynamoAutomationStore } from '#store/automation-store';
 import { BankRepository } from '#store/bank-repository';
 import { dynamoDocumentClient } from '#store/client';
 import { HookRepository } from '#store/hook-repository';
@@ -18,6 +19,7 @@ import { SaverPartition } from '#store/saver-partition';
 import { SaverRepository } from '#store/saver-repository';
 import { SecretVault } from '#store/secret-vault';
 import { DynamoThrottleStore } from '#store/throttle-store';
+import { createActivity } from './activity.ts';
 import { createAuth } from './auth.ts';
 import { createBankLinking } from './bank-linking.ts';
 import { NotFound } from './errors.ts';
@@ -165,6 +167,14 @@ export function habits() {
     hooks,
     settingsOf,
     webOrigin: config().WEB_ORIGIN,
+    now: () => new Date(),
+  });
+}
+
+/** Savings entries, transfers and notifications as the saver sees them (the automation writes them). */
+export function activity() {
+  return createActivity({
+    store: new DynamoAutomationStore(dynamoDocumentClient(), config().TABLE_NAME),
     now: () => new Date(),
   });
 }

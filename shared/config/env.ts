@@ -23,6 +23,10 @@ const environmentSchema = z.object({
   NORDEA_APP_SECRET_ID: z.string().min(1).default('sparegris/nordea-app'),
   /** Each saver's consent tokens live in `<prefix>/<saverId>`. */
   BANK_TOKENS_SECRET_PREFIX: z.string().min(1).default('sparegris/bank-tokens'),
+  /** SQS queue of savers due for a sync (set only for functions that send to it). */
+  SYNC_QUEUE_URL: z.url().optional(),
+  /** SQS queue of planned transfers for the executor (set only for functions that send to it). */
+  TRANSFER_QUEUE_URL: z.url().optional(),
 });
 
 export type AppConfig = Readonly<z.infer<typeof environmentSchema>>;

@@ -33,7 +33,8 @@ export type Transfer = z.infer<typeof TransferSchema>;
 /**
  * What can happen to a transfer. `claim`: a worker won the right to send it. `bank-*`: what the bank
  * answered or what a status lookup showed. `outcome-ambiguous`: timeout, reset or 5xx after sending.
- * `bank-proved-absent`: a lookup by external_id proved the bank never got it.
+ * `bank-proved-absent`: a lookup by external_id proved the bank never got it. `withdrawn`: taken back
+ * before sending, because the bank consent ended or the balance floor no longer allows it.
  */
 export const TransferEventSchema = z.enum([
   'claim',
@@ -44,6 +45,7 @@ export const TransferEventSchema = z.enum([
   'bank-expired',
   'bank-cancelled',
   'saver-cancelled',
+  'withdrawn',
   'outcome-ambiguous',
   'bank-proved-absent',
 ]);
@@ -65,7 +67,7 @@ const bankOutcomes = {
 export const TRANSFER_TRANSITIONS: Readonly<
   Record<TransferStatus, Partial<Record<TransferEvent, TransferStatus>>>
 > = {
-  planned: { claim: 'submitting', 'saver-cancelled': 'cancelled' },
+  planned: { claim: 'submitting', 'saver-cancelled': 'cancelled', withdrawn: 'cancelled' },
   submitting: {
     'bank-accepted': 'submitted',
     'confirmation-required': 'awaiting_confirmation',
@@ -158,6 +160,11 @@ export function planTransfer(input: {
   entries: readonly SavingsEntry[];
   balance: { availableMinor: number; unsettledTransfersMinor: number };
   createdAt: string;
+  /**
+   * How often each entry's money was already sent back after a failed transfer; a retry is a new
+   * transfer with a new id, never the failed one again.
+   */
+  attempts?: ReadonlyMap<string, number>;
 }): TransferPlan {
   const { settings } = input;
   const pending = input.entries
@@ -190,7 +197,13 @@ export function planTransfer(input: {
   return {
     kind: 'planned',
     transfer: {
-      id: transferId(input.saverId, entryIds),
+      id: transferId(
+        input.saverId,
+        entryIds.map((id) => {
+          const attempt = input.attempts?.get(id) ?? 0;
+          return attempt === 0 ? id : `${id}@${attempt}`;
+        }),
+      ),
       status: 'planned',
       amountMinor,
       currency: settings.currency,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_PAGE_SIZE, NotificationsReadSchema } from '#app/activity';
 import { GoalPatchSchema } from '#app/goals';
 import { HabitLogSchema, NewHabitSchema } from '#app/habits';
 import { NewGoalSchema } from '#domain/goals';
@@ -22,6 +23,17 @@ export interface Operation {
 
 /** `?cursor=` of list endpoints: opaque, bounded. */
 export const listQuerySchema = z.strictObject({ cursor: z.string().min(1).max(512).optional() });
+
+/** `?cursor=&limit=` of the automation's lists (newest first): `limit` is 1–100, 50 when absent. */
+export const pagedListQuerySchema = z.strictObject({
+  cursor: z.string().min(1).max(512).optional(),
+  limit: z
+    .string()
+    .regex(/^[0-9]{1,3}$/, `a whole number from 1 to ${MAX_PAGE_SIZE}`)
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(MAX_PAGE_SIZE))
+    .optional(),
+});
 
 /** `{id}` path parameters: our ids are short and plain. */
 export const idPathSchema = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an id') });
@@ -223,6 +235,55 @@ export const contract = {
     summary: 'Unlink Nordea',
     auth: 'saver',
     responses: { 204: 'unlinked', ...saverErrors },
+  },
+  'POST /api/bank/sync': {
+    summary: 'Read the bank now (saver present), run the rules and queue any transfer they plan',
+    auth: 'saver',
+    responses: {
+      200: '{saverId, outcome, transactionsRead, entriesCreated, transferPlanned}; outcome `needs-consent` asks for a new link',
+      409: 'a sync for this saver is already running',
+      ...saverErrors,
+    },
+  },
+  'GET /api/activity': {
+    summary: 'Savings entries, newest first, with explanations',
+    auth: 'saver',
+    query: pagedListQuerySchema,
+    responses: { 200: '{items: savings entries, nextCursor}', 400: 'bad cursor or limit', ...saverErrors },
+  },
+  'GET /api/transfers': {
+    summary: 'Transfers to the savings account, newest first',
+    auth: 'saver',
+    query: pagedListQuerySchema,
+    responses: { 200: '{items: transfers, nextCursor}', 400: 'bad cursor or limit', ...saverErrors },
+  },
+  'GET /api/transfers/{id}': {
+    summary: 'One transfer',
+    auth: 'saver',
+    path: idPathSchema,
+    responses: { 200: 'transfer', ...saverErrors },
+  },
+  'POST /api/transfers/{id}/cancel': {
+    summary: 'Cancel a transfer not yet sent to the bank; its entries are cancelled with it',
+    auth: 'saver',
+    path: idPathSchema,
+    responses: {
+      200: 'the cancelled transfer',
+      409: 'already with the bank, awaiting confirmation there, or finished',
+      ...saverErrors,
+    },
+  },
+  'GET /api/notifications': {
+    summary: 'Notifications, newest first, and the unread count',
+    auth: 'saver',
+    query: pagedListQuerySchema,
+    responses: { 200: '{items, nextCursor, unread}', 400: 'bad cursor or limit', ...saverErrors },
+  },
+  'POST /api/notifications/read': {
+    summary: 'Mark notifications read: {ids} or {all: true}',
+    auth: 'saver',
+    body: NotificationsReadSchema,
+    responses: { 204: 'marked read', 400: 'invalid', ...saverErrors },
   },
 } as const satisfies Record<string, Operation>;
 

@@ -127,17 +127,21 @@ describe('the CDK app', () => {
 
   test('every stack is in the app region (eu-north-1 by default) except the edge stack in us-east-1', () => {
     expect(dev.region).toBe('eu-north-1');
-    for (const stack of [dev.data, dev.api, dev.web, dev.monitoring]) expect(stack.region).toBe('eu-north-1');
+    for (const stack of [dev.data, dev.api, dev.automation, dev.web, dev.monitoring]) {
+      expect(stack.region).toBe('eu-north-1');
+    }
     expect(dev.edge.region).toBe('us-east-1');
     expect(dev.web.stackName).toBe('sparegris-dev-web');
     expect(dev.edge.stackName).toBe('sparegris-dev-edge');
     expect(dev.monitoring.stackName).toBe('sparegris-dev-monitoring');
+    expect(dev.automation.stackName).toBe('sparegris-dev-automation');
   });
 
   test('-c region moves every stack but the edge stack; a malformed region is refused', () => {
     const ireland = testApp({ region: 'eu-west-1' });
     expect(ireland.web.region).toBe('eu-west-1');
     expect(ireland.api.region).toBe('eu-west-1');
+    expect(ireland.automation.region).toBe('eu-west-1');
     expect(ireland.edge.region).toBe('us-east-1');
     expect(() => testApp({ region: 'mars' })).toThrow(/Invalid region "mars"/);
   });
@@ -205,7 +209,7 @@ test('`npx cdk synth` works offline with no AWS credentials', { timeout: 240_000
     (file) => file.source.packaging === 'zip' && existsSync(join(output, file.source.path, 'index.html')),
   );
   expect(webBuild).toBeDefined();
-  for (const stack of ['data', 'api', 'edge', 'web', 'monitoring']) {
+  for (const stack of ['data', 'api', 'automation', 'edge', 'web', 'monitoring']) {
     expect(existsSync(join(output, `sparegris-dev-${stack}.template.json`))).toBe(true);
   }
 });

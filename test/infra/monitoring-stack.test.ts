@@ -48,7 +48,14 @@ describe('the monitoring stack', () => {
   });
 
   test('every alarm notifies the topic when it fires and when it recovers', () => {
-    expect(alarms.length).toBe(2 + 2 * dev.api.functions.length);
+    const { automation } = dev;
+    expect(alarms.length).toBe(
+      2 + // API 5xx rate and p99 latency
+        2 * dev.api.functions.length + // errors and throttles per API function
+        2 * automation.functions.length + // … and per job and worker
+        automation.watch.deadLetterQueues.length + // depth per dead-letter queue
+        1, // stuck transfers
+    );
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId }]);
@@ -95,9 +102,10 @@ describe('the monitoring stack', () => {
     });
   });
 
-  test('each API function has an errors and a throttles alarm', () => {
-    expect(functionAlarms('Errors')).toHaveLength(dev.api.functions.length);
-    expect(functionAlarms('Throttles')).toHaveLength(dev.api.functions.length);
+  test('each API, job and worker function has an errors and a throttles alarm', () => {
+    const functionCount = dev.api.functions.length + dev.automation.functions.length;
+    expect(functionAlarms('Errors')).toHaveLength(functionCount);
+    expect(functionAlarms('Throttles')).toHaveLength(functionCount);
     for (const alarm of [...functionAlarms('Errors'), ...functionAlarms('Throttles')]) {
       expect(alarm.Properties).toMatchObject({
         Threshold: 1,
@@ -107,7 +115,7 @@ describe('the monitoring stack', () => {
       });
     }
     const names = functionAlarms('Errors').map((alarm) => alarm.Properties.AlarmName);
-    for (const appFunction of dev.api.functions)
+    for (const appFunction of [...dev.api.functions, ...dev.automation.functions])
       expect(names).toContain(`sparegris-dev-${appFunction.node.id}-Errors`);
   });
 

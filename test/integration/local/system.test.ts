@@ -19,7 +19,13 @@ const webRoot = mkdtempSync(join(tmpdir(), 'sparegris-web-'));
 writeFileSync(join(webRoot, 'index.html'), '<!doctype html><title>Sparegris</title><div id="root"></div>');
 
 const jobs: ScheduledJob[] = [
-  { name: 'tick', entry: 'test/fixtures/functions/tick-job.ts', everyMinutes: 60 },
+  {
+    name: 'tick',
+    entry: 'test/fixtures/functions/tick-job.ts',
+    everyMinutes: 60,
+    access: {},
+    timeoutSeconds: 60,
+  },
 ];
 const worker: QueueWorker = {
   name: 'work',
@@ -28,6 +34,9 @@ const worker: QueueWorker = {
   batchSize: 10,
   visibilityTimeoutSeconds: 0,
   maxReceiveCount: 2,
+  access: {},
+  timeoutSeconds: 60,
+  maxConcurrency: 1,
 };
 
 let ports: LocalPorts;
