@@ -52,6 +52,7 @@ export interface PageRequest {
 export type ActivityStore = Pick<
   AutomationStore,
   | 'listEntries'
+  | 'openTransfers'
   | 'listTransfers'
   | 'getTransfer'
   | 'transitionTransfer'
@@ -67,19 +68,27 @@ export interface ActivityDependencies {
 }
 
 // Views name every field they show, so a field the store adds later is never published by accident.
-export function toEntryView(entry: StoredEntry): SavingsEntryView {
+/**
+ * An entry inside an open transfer is stored as `pending` (the transfer's entry list claims it);
+ * the saver sees it as `transferring`, with that transfer.
+ */
+export function toEntryView(
+  entry: StoredEntry,
+  openTransferOf?: ReadonlyMap<string, string>,
+): SavingsEntryView {
+  const carriedBy = entry.status === 'pending' ? openTransferOf?.get(entry.id) : undefined;
   return {
     id: entry.id,
     ruleId: entry.ruleId,
     goalId: entry.goalId,
-    status: entry.status,
+    status: carriedBy ? 'transferring' : entry.status,
     amountMinor: entry.amountMinor,
     currency: entry.currency,
     trigger: { kind: entry.trigger.kind, ref: entry.trigger.ref, date: entry.trigger.date },
     explanation: entry.explanation,
     skipReason: entry.skipReason,
     createdAt: entry.createdAt,
-    transferId: entry.transferId ?? null,
+    transferId: carriedBy ?? entry.transferId ?? null,
   };
 }
 
@@ -144,8 +153,17 @@ export function createActivity(dependencies: ActivityDependencies) {
   return {
     /** The saver's savings entries, newest first. */
     async entries(saverId: string, request: PageRequest = {}): Promise<Page<SavingsEntryView>> {
-      const page = await pageOf(() => store.listEntries(saverId, options(request)));
-      return { items: page.items.map(toEntryView), nextCursor: page.nextCursor };
+      const [page, open] = await Promise.all([
+        pageOf(() => store.listEntries(saverId, options(request))),
+        store.openTransfers(saverId),
+      ]);
+      const openTransferOf = new Map(
+        open.flatMap((transfer) => transfer.entryIds.map((entryId) => [entryId, transfer.id] as const)),
+      );
+      return {
+        items: page.items.map((entry) => toEntryView(entry, openTransferOf)),
+        nextCursor: page.nextCursor,
+      };
     },
 
     /** The saver's transfers, newest first. */

@@ -7,12 +7,7 @@ import type { Goal } from '#domain/goals';
 import type { Habit, HabitAction } from '#domain/habits';
 import type { Rule } from '#domain/rules';
 import type { SaverSettings } from '#domain/settings';
-import {
-  entryStatusForTransfer,
-  isTerminalTransferStatus,
-  planTransfer,
-  unsettledTransfersMinor,
-} from '#domain/transfers';
+import { isTerminalTransferStatus, planTransfer, unsettledTransfersMinor } from '#domain/transfers';
 import type { AutomationStore, StoredEntry, StoredTransfer, SyncState } from '#store/automation-records';
 import type { BankRepository, StoredBankAccount } from '#store/bank-repository';
 import { type LinkClient, toStoredAccounts } from './bank-linking.ts';
@@ -181,9 +176,9 @@ export function createSync(dependencies: SyncDependencies) {
   }
 
   /**
-   * Batches pending entries into one transfer and hands it to the executor. Entries already inside an
-   * open transfer are never planned again, and an open transfer whose entries a crash left pending is
-   * repaired first, so the same money can never sit in two transfers.
+   * Batches pending entries into one transfer and hands it to the executor. An open transfer's entry
+   * list is what claims its entries (they stay `pending` until it settles; the activity shows them as
+   * transferring), so the money is claimed by one conditional put and can never sit in two transfers.
    */
   async function planTransfers(
     saverId: string,
@@ -197,8 +192,6 @@ export function createSync(dependencies: SyncDependencies) {
     const { open, balance } = ledger;
     const claimed = new Set(open.flatMap((transfer) => transfer.entryIds));
     const entries = [...ledger.entries, ...created];
-    for (const transfer of open) await repairEntries(saverId, transfer);
-    await settleOrphans(saverId, entries, new Set(open.map((transfer) => transfer.id)));
     for (const transfer of open.filter((candidate) => candidate.status === 'planned')) {
       await executeLater(saverId, transfer.id);
     }
@@ -228,59 +221,27 @@ export function createSync(dependencies: SyncDependencies) {
       failureReason: null,
       updatedAt: at.toISOString(),
     };
-    // The transfer first, then its entries: a crash in between is repaired by the next run.
+    // One write claims the money: the transfer's entry list. Its entries stay pending until it settles.
     if (!(await store.createTransfer(saverId, transfer))) {
       const existing = await store.getTransfer(saverId, transfer.id);
       if (existing && isTerminalTransferStatus(existing.status)) {
-        // These exact entries already ended in a transfer (a crash left them pending): the next plan
-        // must get a new id, so each counts one more attempt.
-        for (const entry of unclaimed.filter((candidate) => chosen.has(candidate.id))) {
-          await store.updateEntry(saverId, { id: entry.id, date: entry.trigger.date }, ['pending'], {
-            status: 'pending',
-            transferId: null,
-            attempt: entry.attempt + 1,
-          });
-        }
+        // These exact entries already ended in a transfer whose settlement a crash cut short. The
+        // saver's cancel stands; otherwise the next plan needs a new id, so each counts an attempt.
+        await forEachLimited(transfer.entryRefs, WRITE_CONCURRENCY, async (ref) => {
+          await store.updateEntry(
+            saverId,
+            ref,
+            ['pending'],
+            existing.status === 'cancelled'
+              ? { status: 'cancelled' }
+              : { status: 'pending', attempt: (ref.attempt ?? 0) + 1 },
+          );
+        });
         return null;
       }
     }
-    await repairEntries(saverId, transfer);
     await executeLater(saverId, transfer.id);
     return transfer.id;
-  }
-
-  /**
-   * Entries still `transferring` whose transfer has ended: its settlement was cut short (a crash, or
-   * a cancel that stopped between the transfer and its entries). They take the transfer's outcome.
-   */
-  async function settleOrphans(
-    saverId: string,
-    entries: readonly StoredEntry[],
-    openIds: ReadonlySet<string>,
-  ): Promise<void> {
-    const orphans = entries.filter(
-      (entry) =>
-        entry.status === 'transferring' && entry.transferId !== null && !openIds.has(entry.transferId),
-    );
-    const outcomes = new Map<string, StoredTransfer | undefined>();
-    for (const entry of orphans) {
-      const transferId = entry.transferId as string;
-      if (!outcomes.has(transferId)) outcomes.set(transferId, await store.getTransfer(saverId, transferId));
-      const transfer = outcomes.get(transferId);
-      if (!transfer || !isTerminalTransferStatus(transfer.status)) continue;
-      await store.updateEntry(
-        saverId,
-        { id: entry.id, date: entry.trigger.date, attempt: entry.attempt },
-        ['transferring'],
-        { status: entryStatusForTransfer(transfer.status) },
-      );
-    }
-  }
-
-  async function repairEntries(saverId: string, transfer: StoredTransfer): Promise<void> {
-    await forEachLimited(transfer.entryRefs, WRITE_CONCURRENCY, async (ref) => {
-      await store.updateEntry(saverId, ref, ['pending'], { status: 'transferring', transferId: transfer.id });
-    });
   }
 
   /**

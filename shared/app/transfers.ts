@@ -153,6 +153,24 @@ export function createTransfers(dependencies: TransferDependencies) {
     });
   }
 
+  /** Tells the saver a transfer failed, once per transfer, and whether its money tries again. */
+  async function notifyFailed(
+    saverId: string,
+    transfer: StoredTransfer,
+    reason: string,
+    retry: boolean,
+  ): Promise<void> {
+    await store.notify(saverId, {
+      id: `transfer-failed:${transfer.id}`,
+      kind: 'transfer-failed',
+      title: `Transfer of ${formatMinor(transfer.amountMinor, transfer.currency)} did not go through`,
+      body: retry ? `${reason} It will be tried again with your next saves.` : reason,
+      link: '/activity',
+      createdAt: iso(),
+      readAt: null,
+    });
+  }
+
   /**
    * Applies what the bank says about the payment. Side effects come before the transfer's own
    * transition (goal credits are keyed by transfer id, entry updates are conditional), so a crash in
@@ -221,15 +239,7 @@ export function createTransfers(dependencies: TransferDependencies) {
         const retry = event === 'bank-rejected' && CLEARABLE.has(payment.status);
         await settleEntries(saverId, transfer, event === 'bank-cancelled' ? 'cancelled' : 'failed', retry);
         const reason = failureReasonOf(payment);
-        await store.notify(saverId, {
-          id: `transfer-failed:${transfer.id}`,
-          kind: 'transfer-failed',
-          title: `Transfer of ${amount} did not go through`,
-          body: retry ? `${reason} It will be tried again with your next saves.` : reason,
-          link: '/activity',
-          createdAt: at,
-          readAt: null,
-        });
+        await notifyFailed(saverId, transfer, reason, retry);
         return move(saverId, transfer, event, { bankPaymentId, claimedUntil: null, failureReason: reason });
       }
       default:
@@ -327,16 +337,7 @@ export function createTransfers(dependencies: TransferDependencies) {
               : error instanceof BankValidationError
                 ? 'Your bank refused the transfer.'
                 : 'Your bank connection needs to be renewed.';
-          const amount = formatMinor(claim.amountMinor, claim.currency);
-          await store.notify(saverId, {
-            id: `transfer-failed:${claim.id}`,
-            kind: 'transfer-failed',
-            title: `Transfer of ${amount} did not go through`,
-            body: retry ? `${reason} It will be tried again with your next saves.` : reason,
-            link: '/activity',
-            createdAt: iso(),
-            readAt: null,
-          });
+          await notifyFailed(saverId, claim, reason, retry);
           return move(saverId, claim, 'bank-rejected', { claimedUntil: null, failureReason: reason });
         }
         // Anything else may have happened after the request left: never guess, reconcile.

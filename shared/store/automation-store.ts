@@ -29,7 +29,7 @@ import type {
   TransferPatch,
 } from './automation-records.ts';
 import { conditionally } from './errors.ts';
-import { DEFAULT_SHARDS, type ItemKey, keys, ttlSeconds } from './keys.ts';
+import { type ItemKey, keys, SHARDS, ttlSeconds } from './keys.ts';
 import { InvalidCursorError } from './saver-items.ts';
 
 type Item = Record<string, unknown>;
@@ -124,19 +124,13 @@ const toGoal = (item: Item): Goal => GoalSchema.parse(without(item, GOAL_BOOKKEE
 /**
  * The automation's storage in the single table (see keys.ts for the layout). Every racing write is a
  * single-item conditional write; no Scan, no transactions. The two cross-saver lists (savers due for a
- * sync, open transfers) are spread over `shards` partitions; BankRepository must use the same count.
+ * sync, open transfers) are spread over `SHARDS` partitions.
  */
 export class DynamoAutomationStore implements AutomationStore {
-  private readonly shards: number;
-
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    options: { shards?: number } = {},
-  ) {
-    this.shards = options.shards ?? DEFAULT_SHARDS;
-    if (!Number.isInteger(this.shards) || this.shards < 1) throw new Error('Invalid shard count');
-  }
+  ) {}
 
   // --- helpers ----------------------------------------------------------------------------------------
 
@@ -256,7 +250,7 @@ export class DynamoAutomationStore implements AutomationStore {
     if (cursor) {
       const decoded = decodeCursor(cursor);
       const { s, k } = decoded;
-      if (typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s >= this.shards) {
+      if (typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s >= SHARDS) {
         throw new InvalidCursorError('The cursor is not one we issued.');
       }
       shard = s;
@@ -266,7 +260,7 @@ export class DynamoAutomationStore implements AutomationStore {
       }
     }
     const items: T[] = [];
-    while (shard < this.shards && items.length < SHARDED_PAGE_SIZE) {
+    while (shard < SHARDS && items.length < SHARDED_PAGE_SIZE) {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
@@ -286,8 +280,7 @@ export class DynamoAutomationStore implements AutomationStore {
     }
     return {
       items,
-      nextCursor:
-        shard < this.shards ? encodeCursor(startKey ? { s: shard, k: startKey } : { s: shard }) : null,
+      nextCursor: shard < SHARDS ? encodeCursor(startKey ? { s: shard, k: startKey } : { s: shard }) : null,
     };
   }
 
@@ -325,7 +318,7 @@ export class DynamoAutomationStore implements AutomationStore {
     if (limit <= 0) return [];
     const upTo = keys.syncDueUpTo(now.toISOString());
     const perShard = await Promise.all(
-      Array.from({ length: this.shards }, async (_, shard) => {
+      Array.from({ length: SHARDS }, async (_, shard) => {
         const due: { saverId: string; nextSyncAt: string; sortKey: string }[] = [];
         let startKey: Item | undefined;
         do {
@@ -395,7 +388,7 @@ export class DynamoAutomationStore implements AutomationStore {
     if (next === null) {
       expression = 'REMOVE #next, #gpk, #gsk';
     } else {
-      const index = keys.syncDueIndex(saverId, next, this.shards);
+      const index = keys.syncDueIndex(saverId, next);
       expression = 'SET #next = :next, #gpk = :gpk, #gsk = :gsk';
       Object.assign(values, {
         ':next': next,
@@ -664,7 +657,7 @@ export class DynamoAutomationStore implements AutomationStore {
       new PutCommand({
         TableName: this.tableName,
         Item: {
-          ...keys.openTransfer(saverId, transferId, this.shards),
+          ...keys.openTransfer(saverId, transferId),
           entity: 'open-transfer',
           saverId,
           transferId,
@@ -677,7 +670,7 @@ export class DynamoAutomationStore implements AutomationStore {
     await this.client.send(
       new DeleteCommand({
         TableName: this.tableName,
-        Key: keys.openTransfer(saverId, transferId, this.shards),
+        Key: keys.openTransfer(saverId, transferId),
       }),
     );
   }

@@ -9,7 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { conditionally } from './errors.ts';
-import { DEFAULT_SHARDS, keys, ttlSeconds } from './keys.ts';
+import { keys, ttlSeconds } from './keys.ts';
 
 export type ConnectionStatus = 'linked' | 'needs-consent' | 'revoked';
 
@@ -37,16 +37,10 @@ export interface StoredBankAccount {
 
 /** Bank links, connections and accounts of savers in the single table. */
 export class BankRepository {
-  private readonly shards: number;
-
-  /** `shards` spreads the sync schedule; it must match the automation store's. */
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    options: { shards?: number } = {},
-  ) {
-    this.shards = options.shards ?? DEFAULT_SHARDS;
-  }
+  ) {}
 
   async putLinkState(stateHash: string, saverId: string, expiresAt: Date): Promise<void> {
     await this.client.send(
@@ -105,7 +99,7 @@ export class BankRepository {
     if (scheduled) {
       Object.assign(fields, {
         nextSyncAt: connection.linkedAt,
-        ...keys.syncDueIndex(connection.saverId, connection.linkedAt, this.shards),
+        ...keys.syncDueIndex(connection.saverId, connection.linkedAt),
       });
     }
     const names = Object.keys(fields);

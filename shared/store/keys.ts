@@ -26,7 +26,7 @@
  *
  * Everything a saver owns sits in their partition, so listing is a Query and erasure is a Query plus
  * deletes; no request path ever needs a Scan. The two cross-saver lists (savers due for a sync, open
- * transfers) are spread over `shards` partitions by `shardOf(saverId)`, so a scheduled job reads a
+ * transfers) are spread over `SHARDS` partitions by `shardOf(saverId)`, so a scheduled job reads a
  * few Queries instead of one hot partition or a Scan; the open-transfer markers are the only saver
  * data outside the saver's partition, and erasure removes them too.
  */
@@ -37,20 +37,19 @@ export interface ItemKey {
 }
 
 /** How many partitions the cross-saver lists are spread over unless configured otherwise. */
-export const DEFAULT_SHARDS = 8;
+export const SHARDS = 8;
 
 /** The highest character: `<prefix>\uffff` sorts after every key that starts with `<prefix>`. */
 const HIGHEST = '\uffff';
 
-/** A stable shard (0 … shards-1) for a saver: FNV-1a over the id's UTF-8 bytes, modulo `shards`. */
-function shardOf(saverId: string, shards: number = DEFAULT_SHARDS): number {
-  if (!Number.isInteger(shards) || shards < 1) throw new Error('Invalid shard count');
+/** A stable shard (0 … SHARDS-1) for a saver: FNV-1a over the id's UTF-8 bytes, modulo SHARDS. */
+function shardOf(saverId: string): number {
   let hash = 0x811c9dc5;
   for (const byte of Buffer.from(saverId, 'utf8')) {
     hash ^= byte;
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
-  return hash % shards;
+  return hash % SHARDS;
 }
 
 function part(value: string, name: string): string {
@@ -110,8 +109,8 @@ export const keys = {
   shardOf,
 
   // --- sync scheduling (attributes of the bank connection item) ---------------------------------
-  syncDueIndex: (saverId: string, nextSyncAt: string, shards: number = DEFAULT_SHARDS) => ({
-    GSI1PK: `SYNC_DUE#${shardOf(part(saverId, 'saver id'), shards)}`,
+  syncDueIndex: (saverId: string, nextSyncAt: string) => ({
+    GSI1PK: `SYNC_DUE#${shardOf(part(saverId, 'saver id'))}`,
     GSI1SK: `${part(nextSyncAt, 'sync time')}#${saverId}`,
   }),
   syncDueShard: (shard: number) => `SYNC_DUE#${shard}`,
@@ -158,8 +157,8 @@ export const keys = {
   }),
   transferIndexPartition: (saverId: string) => `TRANSFERS#${part(saverId, 'saver id')}`,
   /** The marker of a transfer that is not terminal yet, found by the reconciler across savers. */
-  openTransfer: (saverId: string, transferId: string, shards: number = DEFAULT_SHARDS): ItemKey => ({
-    PK: `OPEN_TRANSFERS#${shardOf(part(saverId, 'saver id'), shards)}`,
+  openTransfer: (saverId: string, transferId: string): ItemKey => ({
+    PK: `OPEN_TRANSFERS#${shardOf(part(saverId, 'saver id'))}`,
     SK: `${saverId}#${part(transferId, 'transfer id')}`,
   }),
   openTransfersShard: (shard: number) => `OPEN_TRANSFERS#${shard}`,

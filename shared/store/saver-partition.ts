@@ -4,7 +4,7 @@ import {
   type DynamoDBDocumentClient,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { DEFAULT_SHARDS, keys } from './keys.ts';
+import { keys } from './keys.ts';
 
 /** Attributes that are storage plumbing or secrets, never shown to anyone. */
 const HIDDEN = new Set([
@@ -25,16 +25,10 @@ const HIDDEN_ENTITIES = new Set(['sync-lease']);
  * erase it (Art. 17). A Query, never a Scan.
  */
 export class SaverPartition {
-  private readonly shards: number;
-
-  /** `shards` must match the automation store's, so erasure finds the open-transfer markers. */
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    options: { shards?: number } = {},
-  ) {
-    this.shards = options.shards ?? DEFAULT_SHARDS;
-  }
+  ) {}
 
   private async *items(saverId: string): AsyncGenerator<Record<string, unknown>> {
     let startKey: Record<string, unknown> | undefined;
@@ -83,7 +77,7 @@ export class SaverPartition {
       if (keepSortKeys.includes(sk)) continue;
       doomed.push({ PK: String(item.PK), SK: sk });
       if (sk.startsWith(transfers)) {
-        markers.push(keys.openTransfer(saverId, sk.slice(transfers.length), this.shards));
+        markers.push(keys.openTransfer(saverId, sk.slice(transfers.length)));
       }
     }
     await this.deleteAll(markers);

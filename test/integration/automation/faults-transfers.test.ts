@@ -535,7 +535,8 @@ describe('transfer-side faults (§4.3)', () => {
       (item) => item.id === `transfer-needs-confirmation:${transferId}`,
     );
     expect(notice?.link).toBe(waiting.signingUrl);
-    expect(await entryStatuses(r, s.saver.saverId, waiting)).toEqual(['transferring', 'transferring']);
+    // Stored as pending: the open transfer's entry list is what claims them (shown as transferring).
+    expect(await entryStatuses(r, s.saver.saverId, waiting)).toEqual(['pending', 'pending']);
 
     // Within the signing window the reconciler only looks.
     expect(await r.transfers.reconcile(s.saver.saverId, transferId)).toBe('awaiting_confirmation');
@@ -676,7 +677,7 @@ const errorClasses: ErrorClassRow[] = [
     next: 'unknown',
     posts: 1,
     arrived: 0,
-    entries: 'transferring',
+    entries: 'pending', // still claimed by the unknown transfer's entry list
     afterwards: 'reconcile',
     savedMinor: 1050,
   },

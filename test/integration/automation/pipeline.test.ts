@@ -68,6 +68,10 @@ describe('the unattended pipeline', () => {
     expect(sync.body.transferPlanned).toEqual(expect.any(String));
     // The API never pays: the executor does, from the queue.
     expect(await paymentsFor(local, sync.body.transferPlanned ?? '')).toHaveLength(0);
+    const waiting = await local.api<{ items: Entry[] }>('GET', '/api/activity', { token: saver.token });
+    expect(waiting.body.items.map(({ status, transferId }) => ({ status, transferId }))).toEqual([
+      { status: 'transferring', transferId: sync.body.transferPlanned },
+    ]);
     await local.system.runJob('execute-transfers');
     expect(await paymentsFor(local, sync.body.transferPlanned ?? '')).toHaveLength(1);
     const transfer = await local.api<Transfer>('GET', `/api/transfers/${sync.body.transferPlanned}`, {

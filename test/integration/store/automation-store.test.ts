@@ -5,7 +5,7 @@ import type { Transaction } from '#domain/transaction';
 import type { Notification, StoredEntry, StoredTransfer } from '#store/automation-records';
 import { DynamoAutomationStore } from '#store/automation-store';
 import { type BankConnectionRecord, BankRepository } from '#store/bank-repository';
-import { keys } from '#store/keys';
+import { keys, SHARDS } from '#store/keys';
 import { InvalidCursorError, SaverItems } from '#store/saver-items';
 import { SaverPartition } from '#store/saver-partition';
 import { startTestTable, type TestTable } from '#test/support/dynalite';
@@ -170,18 +170,18 @@ describe('the sync schedule across shards', () => {
   let own: TestTable;
   let schedule: DynamoAutomationStore;
   let bank: BankRepository;
-  const shards = 4;
+  const shards = SHARDS;
   /** Saver ids spread over every shard. */
   const savers: string[] = [];
 
   beforeAll(async () => {
     own = await startTestTable('sparegris-schedule');
-    schedule = new DynamoAutomationStore(own.client, own.tableName, { shards });
-    bank = new BankRepository(own.client, own.tableName, { shards });
+    schedule = new DynamoAutomationStore(own.client, own.tableName);
+    bank = new BankRepository(own.client, own.tableName);
     const seen = new Set<number>();
     for (let index = 0; savers.length < 6 || seen.size < shards; index += 1) {
       const saverId = `sched-${index}`;
-      seen.add(keys.shardOf(saverId, shards));
+      seen.add(keys.shardOf(saverId));
       savers.push(saverId);
     }
   });
@@ -191,7 +191,7 @@ describe('the sync schedule across shards', () => {
 
   test('dueForSync: only due, linked savers, oldest first across shards, at most limit', async () => {
     const [a, b, c, d, e, f] = savers as [string, string, string, string, string, string];
-    expect(new Set([a, b, c].map((saverId) => keys.shardOf(saverId, shards))).size).toBeGreaterThan(1);
+    expect(new Set([a, b, c].map((saverId) => keys.shardOf(saverId))).size).toBeGreaterThan(1);
     await bank.putConnection(connection(c, '2026-11-28T08:00:00.000Z'));
     await bank.putConnection(connection(a, '2026-11-28T09:00:00.000Z'));
     await bank.putConnection(connection(b, '2026-11-28T07:00:00.000Z'));
@@ -627,22 +627,21 @@ describe('transfers', () => {
   });
 
   test('allOpenTransfers pages across shards and refuses foreign cursors', async () => {
-    const small = new DynamoAutomationStore(table.client, table.tableName, { shards: 2 });
     const saverId = newSaver();
     for (let index = 0; index < 105; index += 1) {
-      await small.createTransfer(saverId, transfer(`tr-${index}`, '2026-11-28T10:00:00.000Z'));
+      await store.createTransfer(saverId, transfer(`tr-${index}`, '2026-11-28T10:00:00.000Z'));
     }
-    const first = await small.allOpenTransfers();
+    const first = await store.allOpenTransfers();
     expect(first.items.length).toBeGreaterThan(0);
     expect(first.nextCursor).not.toBeNull();
-    const all = await allPages((cursor) => small.allOpenTransfers(cursor));
+    const all = await allPages((cursor) => store.allOpenTransfers(cursor));
     expect(all.filter((item) => item.saverId === saverId)).toHaveLength(105);
-    await expect(small.allOpenTransfers('garbage')).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(store.allOpenTransfers('garbage')).rejects.toBeInstanceOf(InvalidCursorError);
     const wrongShard = Buffer.from(
       JSON.stringify({ s: 1, k: { PK: 'OPEN_TRANSFERS#0', SK: 'a#b' } }),
     ).toString('base64url');
-    await expect(small.allOpenTransfers(wrongShard)).rejects.toBeInstanceOf(InvalidCursorError);
-    await expect(small.allOpenTransfers(foreignCursor({ s: 2 } as never))).rejects.toBeInstanceOf(
+    await expect(store.allOpenTransfers(wrongShard)).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(store.allOpenTransfers(foreignCursor({ s: SHARDS } as never))).rejects.toBeInstanceOf(
       InvalidCursorError,
     );
   });

@@ -8,7 +8,7 @@ import {
 } from '#app/activity';
 import { Conflict, InvalidInput, NotFound } from '#app/errors';
 import type { EntryStatus } from '#domain/entries';
-import { type TransferStatus, TransferStatusSchema } from '#domain/transfers';
+import { isTerminalTransferStatus, type TransferStatus, TransferStatusSchema } from '#domain/transfers';
 import type { EntryRef, Notification, StoredEntry, StoredTransfer } from '#store/automation-records';
 import { InvalidCursorError } from '#store/saver-items';
 
@@ -103,6 +103,8 @@ function fakeStore(seed: {
   const store: ActivityStore = {
     listEntries: async (saverId, options) => page(entries.get(saverId) ?? [], options),
     listTransfers: async (saverId, options) => page(transfers.get(saverId) ?? [], options),
+    openTransfers: async (saverId) =>
+      (transfers.get(saverId) ?? []).filter((t) => !isTerminalTransferStatus(t.status)),
     getTransfer: async (saverId, id) => (transfers.get(saverId) ?? []).find((t) => t.id === id),
     transitionTransfer: async (saverId, id, expected, patch, at) => {
       calls.transitions.push([saverId, id, expected, patch, at]);
