@@ -14,6 +14,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { AppFunction, appResources } from './constructs/app-function.ts';
 import {
+  type BankCallShare,
   functionNameOf,
   type QueueWorker,
   queueUrlVariables,
@@ -116,7 +117,12 @@ export class AutomationStack extends Stack {
 
     const newFunction = (
       entry: string,
-      options: { timeoutSeconds: number; sendsTo?: readonly string[]; reservedConcurrency?: number },
+      options: {
+        timeoutSeconds: number;
+        sendsTo?: readonly string[];
+        reservedConcurrency?: number;
+        bankCallsPerSecond?: BankCallShare;
+      },
     ) => {
       const name = functionNameOf(entry);
       const functionName = this.physicalName(name);
@@ -133,7 +139,16 @@ export class AutomationStack extends Stack {
       const appFunction = new AppFunction(this, name, {
         entry,
         functionName,
-        environment: { ...resources.environment, ...queueUrls },
+        environment: {
+          ...resources.environment,
+          ...queueUrls,
+          ...(options.bankCallsPerSecond
+            ? {
+                NORDEA_AIS_CALLS_PER_SECOND: String(options.bankCallsPerSecond.ais),
+                NORDEA_PIS_CALLS_PER_SECOND: String(options.bankCallsPerSecond.pis),
+              }
+            : {}),
+        },
         logRetention,
         timeout: Duration.seconds(options.timeoutSeconds),
         ...(options.reservedConcurrency === undefined
@@ -152,6 +167,7 @@ export class AutomationStack extends Stack {
         timeoutSeconds: worker.timeoutSeconds,
         reservedConcurrency: worker.maxConcurrency,
         ...(worker.sendsTo ? { sendsTo: worker.sendsTo } : {}),
+        ...(worker.bankCallsPerSecond ? { bankCallsPerSecond: worker.bankCallsPerSecond } : {}),
       });
       appFunction.grantAccess(worker.access, resources);
       appFunction.function.addEventSource(
@@ -175,6 +191,7 @@ export class AutomationStack extends Stack {
       const appFunction = newFunction(job.entry, {
         timeoutSeconds: job.timeoutSeconds,
         ...(job.sendsTo ? { sendsTo: job.sendsTo } : {}),
+        ...(job.bankCallsPerSecond ? { bankCallsPerSecond: job.bankCallsPerSecond } : {}),
       });
       appFunction.grantAccess(job.access, resources);
       const deadLetterQueue = this.deadLetterQueue(`${job.name}-schedule-dlq`);

@@ -71,6 +71,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   { routeKey: 'DELETE /api/goals/{id}', entry: 'functions/api/goal-delete.ts', access: saverAccess },
   { routeKey: 'GET /api/rules', entry: 'functions/api/rules-list.ts', access: readAccess },
   { routeKey: 'POST /api/rules', entry: 'functions/api/rules-create.ts', access: saverAccess },
+  { routeKey: 'POST /api/rules/backtest', entry: 'functions/api/rules-backtest.ts', access: readAccess },
   { routeKey: 'GET /api/rules/{id}', entry: 'functions/api/rule-get.ts', access: readAccess },
   { routeKey: 'PATCH /api/rules/{id}', entry: 'functions/api/rule-patch.ts', access: saverAccess },
   { routeKey: 'DELETE /api/rules/{id}', entry: 'functions/api/rule-delete.ts', access: saverAccess },
@@ -123,6 +124,15 @@ export interface ScheduledJobEvent {
   scheduledTime: string;
 }
 
+/** Nordea's limits for one app (calls a second); every function that calls the bank gets a share. */
+export const NORDEA_APP_LIMITS = { ais: 20, pis: 100 } as const;
+
+/** Bank calls a second one instance of a function may make (its pacer's limits). */
+export interface BankCallShare {
+  ais: number;
+  pis: number;
+}
+
 export interface ScheduledJob {
   name: string;
   entry: string;
@@ -132,6 +142,8 @@ export interface ScheduledJob {
   /** Queues (by `QueueWorker.queueName`) this job sends messages to. */
   sendsTo?: readonly string[];
   timeoutSeconds: number;
+  /** For jobs that call the bank (one instance at a time). */
+  bankCallsPerSecond?: BankCallShare;
 }
 
 const jobAccess: FunctionAccess = { table: 'readWrite' };
@@ -153,6 +165,7 @@ export const scheduledJobs: readonly ScheduledJob[] = [
     access: jobBankAccess,
     sendsTo: [TRANSFER_QUEUE],
     timeoutSeconds: 300,
+    bankCallsPerSecond: { ais: 1, pis: 5 },
   },
   {
     name: 'periodic-rules',
@@ -186,6 +199,8 @@ export interface QueueWorker {
    * per invocation and ~100 ms per call, this keeps all workers together under Nordea's per-app limit.
    */
   maxConcurrency: number;
+  /** Per instance; × maxConcurrency is this worker's part of NORDEA_APP_LIMITS. */
+  bankCallsPerSecond?: BankCallShare;
 }
 
 export const queueWorkers: readonly QueueWorker[] = [
@@ -199,7 +214,10 @@ export const queueWorkers: readonly QueueWorker[] = [
     access: jobBankAccess,
     sendsTo: [TRANSFER_QUEUE],
     timeoutSeconds: 120,
-    maxConcurrency: 2,
+    // Five instances at 3 reads a second: 15 of the app's 20; the executors' token refreshes and the
+    // reconciler have the rest.
+    maxConcurrency: 5,
+    bankCallsPerSecond: { ais: 3, pis: 1 },
   },
   {
     name: 'execute-transfers',
@@ -210,7 +228,8 @@ export const queueWorkers: readonly QueueWorker[] = [
     maxReceiveCount: 5,
     access: jobBankAccess,
     timeoutSeconds: 60,
-    maxConcurrency: 5,
+    maxConcurrency: 4,
+    bankCallsPerSecond: { ais: 1, pis: 20 },
   },
 ];
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { type AccessTokens, createAccessTokens } from '#auth/access-tokens';
 import { createLoginThrottle } from '#auth/login-throttle';
 import { createRefreshSessions } from '#auth/refresh-sessions';
@@ -9,6 +10,7 @@ import { HabitActionSchema } from '#domain/habits';
 import { RuleSchema } from '#domain/rules';
 import type { SaverSettings } from '#domain/settings';
 import { bearerAuthenticator } from '#http/auth';
+import { metrics } from '#observability/powertools';
 import { DynamoAutomationStore } from '#store/automation-store';
 import { BankRepository } from '#store/bank-repository';
 import { dynamoDocumentClient } from '#store/client';
@@ -94,12 +96,18 @@ export function nordea(): Promise<NordeaClient> {
         redirectUri: `${settings.WEB_ORIGIN}/api/bank/callback`,
         signatureMode: settings.NORDEA_SIGNATURE_MODE,
         credentialsSecretName: settings.NORDEA_APP_SECRET_ID,
+        callsPerSecond: {
+          ais: settings.NORDEA_AIS_CALLS_PER_SECOND,
+          pis: settings.NORDEA_PIS_CALLS_PER_SECOND,
+        },
       },
       async (name) => {
         const value = await secretVault().read(name);
         if (value === undefined) throw new Error(`The Nordea app secret ${name} does not exist`);
         return value;
       },
+      // Pacing should keep this at zero; the dashboard shows it.
+      { onRateLimited: () => metrics.addMetric('BankRateLimited', MetricUnit.Count, 1) },
     );
   })().catch((error: unknown) => {
     nordeaClient = undefined;
@@ -139,8 +147,28 @@ function collections() {
 }
 
 export const goals = () => createGoals({ ...collections(), settingsOf, now: () => new Date() });
-export const rules = () => createRules({ ...collections(), settingsOf, now: () => new Date() });
-export const settings = () => createSettings({ savers: savers(), now: () => new Date() });
+export function rules() {
+  const client = dynamoDocumentClient();
+  const { TABLE_NAME } = config();
+  const store = new DynamoAutomationStore(client, TABLE_NAME);
+  return createRules({
+    ...collections(),
+    settingsOf,
+    transactionsSince: (saverId, fromDate) => store.transactionsSince(saverId, fromDate),
+    bank: new BankRepository(client, TABLE_NAME),
+    now: () => new Date(),
+  });
+}
+export function settings() {
+  const { goals: storedGoals, rules: storedRules } = collections();
+  return createSettings({
+    savers: savers(),
+    goals: storedGoals,
+    rules: storedRules,
+    bank: new BankRepository(dynamoDocumentClient(), config().TABLE_NAME),
+    now: () => new Date(),
+  });
+}
 
 export function privacy() {
   const client = dynamoDocumentClient();

@@ -23,6 +23,12 @@ const environmentSchema = z.object({
   NORDEA_APP_SECRET_ID: z.string().min(1).default('sparegris/nordea-app'),
   /** Each saver's consent tokens live in `<prefix>/<saverId>`. */
   BANK_TOKENS_SECRET_PREFIX: z.string().min(1).default('sparegris/bank-tokens'),
+  /**
+   * This function's share of Nordea's per-app limits (20 AIS / 100 PIS calls a second), paced per
+   * instance: the stacks give each function share × its concurrency within the app's limit.
+   */
+  NORDEA_AIS_CALLS_PER_SECOND: z.coerce.number().int().min(1).max(20).default(20),
+  NORDEA_PIS_CALLS_PER_SECOND: z.coerce.number().int().min(1).max(100).default(100),
   /** SQS queue of savers due for a sync (set only for functions that send to it). */
   SYNC_QUEUE_URL: z.url().optional(),
   /** SQS queue of planned transfers for the executor (set only for functions that send to it). */

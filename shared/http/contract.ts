@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MAX_PAGE_SIZE, NotificationsReadSchema } from '#app/activity';
 import { GoalPatchSchema } from '#app/goals';
 import { HabitLogSchema, NewHabitSchema } from '#app/habits';
+import { BacktestRequestSchema } from '#app/rules';
 import { NewGoalSchema } from '#domain/goals';
 import { DraftRuleSchema } from '#domain/rules';
 import { SaverSettingsPatchSchema } from '#domain/settings';
@@ -99,7 +100,12 @@ export const contract = {
     summary: 'Change settings',
     auth: 'saver',
     body: SaverSettingsPatchSchema,
-    responses: { 200: 'settings', 400: 'invalid', ...saverErrors },
+    responses: {
+      200: 'settings',
+      400: 'invalid',
+      422: 'currency in use (goals, rules or a linked bank)',
+      ...saverErrors,
+    },
   },
   'DELETE /api/me': {
     summary: 'Erase the saver and everything of theirs',
@@ -153,6 +159,17 @@ export const contract = {
     auth: 'saver',
     body: DraftRuleSchema,
     responses: { 201: 'rule', 400: 'invalid', 422: 'goal or base not allowed', ...saverErrors },
+  },
+  'POST /api/rules/backtest': {
+    summary: 'Replay a saved rule or a draft over the stored last 7–90 days (writes nothing)',
+    auth: 'saver',
+    body: BacktestRequestSchema,
+    responses: {
+      200: '{ruleId, currency, fromDate, toDate, days, transactionCount, totalMinor, transferredMinor, transferCount, entryCount, skippedCount, capHits, budgetHits, floorHits, floorApplied, weekly: [{week, savedMinor}], summary}',
+      400: 'invalid (ruleId and rule both or neither, unknown fields)',
+      422: 'goal or base not allowed',
+      ...saverErrors,
+    },
   },
   'GET /api/rules/{id}': {
     summary: 'One rule',

@@ -9,10 +9,12 @@ import { AutomationStack, deadLetterRetention } from '#stacks/automation-stack';
 import type { AppFunction } from '#stacks/constructs/app-function';
 import {
   functionNameOf,
+  NORDEA_APP_LIMITS,
   type QueueWorker,
   queueUrlVariables,
   queueWorkers,
   type ScheduledJob,
+  SYNC_QUEUE,
   scheduledJobs,
 } from '#stacks/definitions';
 import { testApp } from './support.ts';
@@ -371,5 +373,35 @@ describe('the automation stack', () => {
           jobs: [],
         }),
     ).toThrow(/visibilityTimeoutSeconds/);
+  });
+
+  test('bank-calling workers and jobs pace to shares that add up to at most the app limit', () => {
+    const used = { ais: 0, pis: 0 };
+    for (const worker of queueWorkers.filter((candidate) => candidate.access.bank)) {
+      const share = worker.bankCallsPerSecond;
+      expect(share, `${worker.name} has no bank call share`).toBeDefined();
+      used.ais += (share?.ais ?? 0) * worker.maxConcurrency;
+      used.pis += (share?.pis ?? 0) * worker.maxConcurrency;
+    }
+    for (const job of scheduledJobs.filter((candidate) => candidate.access.bank)) {
+      expect(job.bankCallsPerSecond, `${job.name} has no bank call share`).toBeDefined();
+      used.ais += job.bankCallsPerSecond?.ais ?? 0;
+      used.pis += job.bankCallsPerSecond?.pis ?? 0;
+    }
+    expect(used.ais).toBeLessThanOrEqual(NORDEA_APP_LIMITS.ais);
+    expect(used.pis).toBeLessThanOrEqual(NORDEA_APP_LIMITS.pis);
+    const syncWorker = queueWorkers.find((worker) => worker.queueName === SYNC_QUEUE);
+    const environment = template.findResources('AWS::Lambda::Function', {
+      Properties: { FunctionName: `sparegris-dev-jobs-${syncWorker?.name}` },
+    });
+    const [variables] = Object.values(environment).map(
+      (resource) =>
+        (resource as { Properties: { Environment: { Variables: Record<string, string> } } }).Properties
+          .Environment.Variables,
+    );
+    expect(variables).toMatchObject({
+      NORDEA_AIS_CALLS_PER_SECOND: String(syncWorker?.bankCallsPerSecond?.ais),
+      NORDEA_PIS_CALLS_PER_SECOND: String(syncWorker?.bankCallsPerSecond?.pis),
+    });
   });
 });

@@ -15,7 +15,15 @@ test('defaults make a local configuration', () => {
     NORDEA_SIGNATURE_MODE: 'rsa-sha256',
     NORDEA_APP_SECRET_ID: 'sparegris/nordea-app',
     BANK_TOKENS_SECRET_PREFIX: 'sparegris/bank-tokens',
+    NORDEA_AIS_CALLS_PER_SECOND: 20,
+    NORDEA_PIS_CALLS_PER_SECOND: 100,
   });
+});
+
+test('a function paced to a share of the bank limits reads it from the environment', () => {
+  const shared = parseConfig({ NORDEA_AIS_CALLS_PER_SECOND: '3', NORDEA_PIS_CALLS_PER_SECOND: '20' });
+  expect([shared.NORDEA_AIS_CALLS_PER_SECOND, shared.NORDEA_PIS_CALLS_PER_SECOND]).toEqual([3, 20]);
+  expect(() => parseConfig({ NORDEA_AIS_CALLS_PER_SECOND: '21' })).toThrow(ConfigError);
 });
 
 test('invalid values are refused, naming the variable but not its value', () => {

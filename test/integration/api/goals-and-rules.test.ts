@@ -186,4 +186,51 @@ describe('settings', () => {
     expect((await api('PATCH', '/api/me', { token, body: { timeZone: 'Mars/Olympus' } })).status).toBe(400);
     expect((await api('PATCH', '/api/me', { token, body: { balanceFloorMinor: -5 } })).status).toBe(400);
   });
+
+  test('the currency changes only while no goal, rule or bank depends on it', async () => {
+    const token = await newSaver();
+    // Nothing in DKK yet: the saver may switch and switch back.
+    const euro = await api('PATCH', '/api/me', { token, body: { currency: 'EUR' } });
+    expect(euro.status).toBe(200);
+    expect(euro.body.currency).toBe('EUR');
+    expect((await api('PATCH', '/api/me', { token, body: { currency: 'DKK' } })).status).toBe(200);
+
+    const goal = await api('POST', '/api/goals', { token, body: rome });
+    const refused = await api('PATCH', '/api/me', { token, body: { currency: 'EUR', paused: true } });
+    expect(refused.status).toBe(422);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(refused.body.errors).toEqual([
+      expect.objectContaining({ pointer: '/currency', code: 'currency-in-use' }),
+    ]);
+    // Nothing of the refused patch was applied; the same currency and other fields still change.
+    expect((await api('GET', '/api/me', { token })).body).toMatchObject({ currency: 'DKK', paused: false });
+    const same = await api('PATCH', '/api/me', { token, body: { currency: 'DKK', paused: true } });
+    expect(same.status).toBe(200);
+    expect(same.body).toMatchObject({ currency: 'DKK', paused: true });
+
+    const rule = await api('POST', '/api/rules', {
+      token,
+      body: { type: 'round-up', goalId: goal.body.id, roundToMinor: 1000, multiplier: 1 },
+    });
+    expect((await api('PATCH', '/api/me', { token, body: { currency: 'SEK' } })).status).toBe(422);
+    expect((await api('DELETE', `/api/rules/${rule.body.id}`, { token })).status).toBe(204);
+    expect((await api('PATCH', '/api/me', { token, body: { currency: 'SEK' } })).status).toBe(422);
+    expect((await api('DELETE', `/api/goals/${goal.body.id}`, { token })).status).toBe(204);
+    expect((await api('PATCH', '/api/me', { token, body: { currency: 'SEK' } })).body.currency).toBe('SEK');
+  });
+
+  test('a linked bank pins the currency until it is unlinked', async () => {
+    const token = await newSaver();
+    const connect = await api<{ authorizeUrl: string }>('POST', '/api/bank/connect', { token });
+    const callback = await fetch(connect.body.authorizeUrl, { redirect: 'manual' });
+    expect(callback.headers.get('location')).toContain('bank=linked');
+
+    const refused = await api('PATCH', '/api/me', { token, body: { currency: 'EUR' } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ pointer: '/currency' })]);
+    expect((await api('GET', '/api/me', { token })).body.currency).toBe('DKK');
+
+    expect((await api('DELETE', '/api/bank', { token })).status).toBe(204);
+    expect((await api('PATCH', '/api/me', { token, body: { currency: 'EUR' } })).status).toBe(200);
+  });
 });
