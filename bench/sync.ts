@@ -33,9 +33,7 @@ import type { SyncSummary } from '#app/sync';
 import type { ExecuteOutcome } from '#app/transfers';
 import { nordea, savers, secretVault } from '#app/wiring';
 import { NordeaClient } from '#bank/client';
-import { DEFAULT_NORDEA_PATHS } from '#bank/config';
 import { type CallPacer, SlidingWindowPacer } from '#bank/pacing';
-import { sha256Digest } from '#bank/signing';
 import { type FetchFunction, saverPresent } from '#bank/transport';
 import { config } from '#config/env';
 import { addDays, localDateOf } from '#domain/calendar';
@@ -45,6 +43,7 @@ import { defaultSaverSettings } from '#domain/settings';
 import { ensureTable, localDynamoClient, startDynamo } from '#local/dynamo';
 import { startSecretsManager } from '#local/secrets-manager';
 import { seedLocalSystem } from '#local/seed';
+import { simulatorCustomerFetch } from '#local/simulator-consent';
 import { applyLocalEnvironment } from '#local/system';
 import { DEFAULT_APP, startSimulator } from '#simulator/server';
 import { BankRepository } from '#store/bank-repository';
@@ -219,29 +218,9 @@ const appLimits = baseClient.config.callsPerSecond;
 
 /**
  * The simulator makes a fresh customer with 120 days of history for every consent unless the
- * authorize request names one (`psu_id`, simulator-only): this adds it, re-digesting the body.
+ * authorize request names one (`psu_id`, simulator-only): the shared helper adds it, re-digesting the body.
  */
-function consentFetch(psuId: string): FetchFunction {
-  return countingFetch(async (input, init) => {
-    const url = String(input instanceof Request ? input.url : input);
-    if (
-      init?.method === 'POST' &&
-      new URL(url).pathname.endsWith(DEFAULT_NORDEA_PATHS.authorize) &&
-      init.body
-    ) {
-      const body = Buffer.from(
-        JSON.stringify({
-          ...JSON.parse(Buffer.from(init.body as Uint8Array).toString('utf8')),
-          psu_id: psuId,
-        }),
-      );
-      const headers = new Headers(init.headers);
-      headers.set('Digest', sha256Digest(body));
-      return fetch(input, { ...init, headers, body });
-    }
-    return fetch(input, init);
-  });
-}
+const consentFetch = (psuId: string): FetchFunction => countingFetch(simulatorCustomerFetch(psuId));
 
 const setupPacer = newPacer(appLimits);
 const bank = new BankRepository(dynamoDocumentClient(), TABLE_NAME);

@@ -13,6 +13,7 @@ export async function invokeScheduledJob(job: ScheduledJob, scheduledTime = new 
  */
 export class LocalScheduler {
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly kickOffs: NodeJS.Timeout[] = [];
   private readonly inFlight = new Map<string, Promise<unknown>>();
 
   constructor(
@@ -23,7 +24,17 @@ export class LocalScheduler {
     if (!(speedUp >= 1)) throw new Error('speedUp must be at least 1');
   }
 
-  start(): void {
+  /**
+   * Starts the rates. Jobs named in `runOnceAfter` also run once that many milliseconds after start
+   * (e.g. dispatch-syncs, so a fresh system syncs within a minute instead of after its first interval);
+   * only jobs that are safe to run at any time belong there.
+   */
+  start(runOnceAfter: Readonly<Record<string, number>> = {}): void {
+    for (const [name, delayMs] of Object.entries(runOnceAfter)) {
+      const job = this.jobs.find((candidate) => candidate.name === name);
+      if (!job) throw new Error(`No scheduled job named ${name}`);
+      this.kickOffs.push(setTimeout(() => this.fire(job), delayMs));
+    }
     for (const job of this.jobs) {
       const intervalMs = Math.max(100, (job.everyMinutes * 60_000) / this.speedUp);
       this.timers.push(setInterval(() => this.fire(job), intervalMs));
@@ -42,7 +53,9 @@ export class LocalScheduler {
 
   async stop(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
+    for (const timer of this.kickOffs) clearTimeout(timer);
     this.timers.length = 0;
+    this.kickOffs.length = 0;
     await Promise.allSettled(this.inFlight.values());
   }
 }

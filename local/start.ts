@@ -3,6 +3,7 @@
  * Ports and the data folder come from the environment (see README); Ctrl-C stops everything.
  */
 import { resolve } from 'node:path';
+import { DEMO_CUSTOMER_ID } from './demo.ts';
 import { repositoryRoot } from './lambda-runtime.ts';
 import { demoLogin } from './seed.ts';
 import { defaultPorts, startLocalSystem } from './system.ts';
@@ -34,7 +35,11 @@ async function main(): Promise<void> {
     },
     dataDir,
     scheduler: true,
+    // The first unattended sync soon after start instead of a rate interval later. Safe on every
+    // restart: dispatch hands out only savers whose next sync is due (6 h apart, kept in the data).
+    runJobsAfterStart: { 'dispatch-syncs': 5_000 },
     queuePolling: true,
+    demoBank: true,
     speedUp,
     consentPage: true,
     log,
@@ -45,6 +50,7 @@ async function main(): Promise<void> {
       '',
       `  Sparegris is running at ${system.url}`,
       `  Demo login: ${demoLogin.email} / ${demoLogin.password}`,
+      `              (bank linked: simulated Nordea customer ${DEMO_CUSTOMER_ID}, with goals, rules and 90 days of savings)`,
       `  API:        ${system.url}/api (health: ${system.url}/api/health)`,
       `  Data:       ${dataDir} (delete it to start from scratch)`,
       `  Nordea:     simulated sandbox at http://localhost:${system.ports.simulator} (accounts: /__admin/accounts)`,

@@ -57,6 +57,13 @@ export interface LocalSystemOptions {
   consentPage?: boolean;
   /** Create the signing keys and the demo saver when missing (default true). */
   seed?: boolean;
+  /**
+   * With `seed`: link the demo saver to the simulator's demo customer and give it goals, rules and 90
+   * days of paid savings, once (`npm start`; default false, so tests start with an unlinked demo saver).
+   */
+  demoBank?: boolean;
+  /** With `scheduler`: scheduled jobs to run once this many milliseconds after start. */
+  runJobsAfterStart?: Readonly<Record<string, number>>;
   log?: (message: string) => void;
 }
 
@@ -245,7 +252,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       log(`queue ${worker.queueName} (dead letters: ${deadLetter.QueueUrl})`);
     }
     // Seeding reads the configuration, so the queue URLs above are in it.
-    if (options.seed !== false) await seedLocalSystem(log);
+    if (options.seed !== false) await seedLocalSystem(log, { demoBank: options.demoBank === true });
     const pollers = new Map(workers.map((worker) => [worker.name, new QueuePoller(sqs, worker, log)]));
 
     runJob = async (name: string): Promise<unknown> => {
@@ -258,7 +265,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     knownJobs = [...jobs.map((job) => job.name), ...pollers.keys()];
 
     const scheduler = new LocalScheduler(jobs, options.speedUp ?? 1, log);
-    if (options.scheduler) scheduler.start();
+    if (options.scheduler) scheduler.start(options.runJobsAfterStart);
     if (options.queuePolling) for (const poller of pollers.values()) poller.start();
 
     return {

@@ -73,6 +73,9 @@ test('`npm start` serves the API and the web app, stops on Ctrl-C and finds its 
   const first = await npmStart(ports);
   expect(first.output()).toContain(`Sparegris is running at ${base}`);
   expect(first.output()).toContain(dataDir);
+  // The demo saver gets its simulated bank, goals, rules and paid history once (test/integration/local/demo.test.ts).
+  expect(first.output()).toContain('linked the demo saver');
+  expect(first.output()).toContain('bank linked: simulated Nordea customer psu-demo');
 
   const health = await fetch(`${base}/api/health`);
   expect(health.status).toBe(200);
@@ -90,6 +93,7 @@ test('`npm start` serves the API and the web app, stops on Ctrl-C and finds its 
 
   const second = await npmStart(ports);
   expect(second.output()).toContain('table sparegris: existing');
+  expect(second.output()).not.toContain('linked the demo saver');
   expect((await fetch(`${base}/api/health`)).status).toBe(200);
   await interrupt(second.child, second.output);
 });
