@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { localDateOf } from '#domain/calendar';
-import { type Goal, GoalSchema, type GoalView, type NewGoal, toGoalView } from '#domain/goals';
+import { addDays, type LocalDate, localDateOf } from '#domain/calendar';
+import type { SavingsEntry } from '#domain/entries';
+import {
+  DEFAULT_PACE_WINDOW_DAYS,
+  type Goal,
+  type GoalContribution,
+  GoalSchema,
+  type GoalView,
+  type NewGoal,
+  toGoalView,
+} from '#domain/goals';
 import { fundedGoalIds, type Rule } from '#domain/rules';
 import type { SaverSettings } from '#domain/settings';
 import { InvalidCursorError, type Page, type SaverItems } from '#store/saver-items';
@@ -28,6 +37,8 @@ export interface GoalDependencies {
   goals: SaverItems<typeof GoalSchema>;
   rules: Pick<SaverItems<z.ZodType<Rule>>, 'all'>;
   settingsOf: (saverId: string) => Promise<SaverSettings>;
+  /** The saver's savings entries from a date on; their saved ones give each goal its recent pace. */
+  savedEntriesSince?: (saverId: string, fromDate: LocalDate) => Promise<SavingsEntry[]>;
   now: () => Date;
   newId?: () => string;
 }
@@ -43,14 +54,30 @@ export async function pageOf<T>(list: () => Promise<Page<T>>): Promise<Page<T>> 
 }
 
 export function createGoals(dependencies: GoalDependencies) {
-  const { goals, rules, settingsOf, now } = dependencies;
+  const { goals, rules, settingsOf, savedEntriesSince, now } = dependencies;
   const newId = dependencies.newId ?? (() => `goal_${randomUUID()}`);
 
-  const view = async (saverId: string, goal: Goal): Promise<GoalView> => {
-    const { timeZone } = await settingsOf(saverId);
-    // Contributions arrive with paid transfers (the automation); until then the pace is zero.
-    return toGoalView(goal, [], localDateOf(now(), timeZone));
+  /** Money that reached each goal in the pace window: its saved entries, on their trigger dates. */
+  const contributionsOf = async (saverId: string, today: LocalDate) => {
+    const byGoal = new Map<string, GoalContribution[]>();
+    if (!savedEntriesSince) return byGoal;
+    for (const entry of await savedEntriesSince(saverId, addDays(today, 1 - DEFAULT_PACE_WINDOW_DAYS))) {
+      if (entry.status !== 'saved') continue;
+      const list = byGoal.get(entry.goalId) ?? [];
+      list.push({ date: entry.trigger.date, amountMinor: entry.amountMinor });
+      byGoal.set(entry.goalId, list);
+    }
+    return byGoal;
   };
+
+  const views = async (saverId: string, list: readonly Goal[]): Promise<GoalView[]> => {
+    const { timeZone } = await settingsOf(saverId);
+    const today = localDateOf(now(), timeZone);
+    const contributions = await contributionsOf(saverId, today);
+    return list.map((goal) => toGoalView(goal, contributions.get(goal.id) ?? [], today));
+  };
+  const view = async (saverId: string, goal: Goal): Promise<GoalView> =>
+    (await views(saverId, [goal]))[0] as GoalView;
 
   const existing = async (saverId: string, id: string) => {
     const goal = await goals.get(saverId, id);
@@ -62,7 +89,7 @@ export function createGoals(dependencies: GoalDependencies) {
     async list(saverId: string, cursor?: string): Promise<Page<GoalView>> {
       const page = await pageOf(() => goals.list(saverId, cursor ? { cursor } : {}));
       return {
-        items: await Promise.all(page.items.map((goal) => view(saverId, goal))),
+        items: await views(saverId, page.items),
         nextCursor: page.nextCursor,
       };
     },

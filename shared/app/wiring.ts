@@ -146,7 +146,15 @@ function collections() {
   };
 }
 
-export const goals = () => createGoals({ ...collections(), settingsOf, now: () => new Date() });
+export function goals() {
+  const store = new DynamoAutomationStore(dynamoDocumentClient(), config().TABLE_NAME);
+  return createGoals({
+    ...collections(),
+    settingsOf,
+    savedEntriesSince: (saverId, fromDate) => store.entriesSince(saverId, fromDate),
+    now: () => new Date(),
+  });
+}
 export function rules() {
   const client = dynamoDocumentClient();
   const { TABLE_NAME } = config();

@@ -43,10 +43,14 @@ describe('the unattended pipeline', () => {
     expect(payments).toHaveLength(1);
     expect(payments[0]).toMatchObject({ create_requests: 1, instructed_amount: { amount: '10.50' } });
 
-    const goal = await local.api<{ savedMinor: number }>('GET', `/api/goals/${saver.goalId}`, {
-      token: saver.token,
-    });
+    const goal = await local.api<{ savedMinor: number; projection: { pacePerWeekMinor: number } }>(
+      'GET',
+      `/api/goals/${saver.goalId}`,
+      { token: saver.token },
+    );
     expect(goal.body.savedMinor).toBe(1050);
+    // The paid saves give the goal its pace (10.50 kr over the 4-week window).
+    expect(goal.body.projection.pacePerWeekMinor).toBeGreaterThan(0);
 
     // A second round right away: nothing new, nothing sent again (the saver is not due yet either).
     await syncRound(local);
