@@ -3,21 +3,16 @@ import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { NordeaClient } from '#bank/client';
 import type { BankConnection } from '#bank/connection';
 import { config } from '#config/env';
-import { GoalSchema } from '#domain/goals';
-import { HabitActionSchema } from '#domain/habits';
-import { RuleSchema } from '#domain/rules';
 import { tracer } from '#observability/powertools';
 import type { AutomationStore, SyncState } from '#store/automation-records';
 import { DynamoAutomationStore } from '#store/automation-store';
 import { BankRepository } from '#store/bank-repository';
 import { dynamoDocumentClient } from '#store/client';
-import { SaverItems } from '#store/saver-items';
 import { bankConnectionFor } from './bank-session.ts';
-import { StoredHabitSchema } from './habits.ts';
 import { createSchedules } from './schedules.ts';
 import { createSync, type SaverData } from './sync.ts';
 import { createTransfers } from './transfers.ts';
-import { nordea, savers, secretVault } from './wiring.ts';
+import { collections, nordea, savers, secretVault } from './wiring.ts';
 
 /** The automation's composition root: sync, transfers and the scheduled jobs over AWS adapters. */
 
@@ -66,10 +61,7 @@ export function automation(overrides: AutomationOverrides = {}) {
     const nordeaClient = await nordea();
     return overrides.client ? overrides.client(nordeaClient) : nordeaClient;
   };
-  const goals = new SaverItems(client, TABLE_NAME, 'GOAL', GoalSchema);
-  const rules = new SaverItems(client, TABLE_NAME, 'RULE', RuleSchema);
-  const habits = new SaverItems(client, TABLE_NAME, 'HABIT', StoredHabitSchema);
-  const habitLogs = new SaverItems(client, TABLE_NAME, 'HABIT_LOG', HabitActionSchema);
+  const { goals, rules, habits, habitLogs } = collections();
   const now = overrides.now ?? (() => new Date());
 
   // Overridden wiring (tests) gets its own connections, so its client and clock are the ones used.

@@ -134,7 +134,8 @@ async function settingsOf(saverId: string): Promise<SaverSettings> {
   return profile.settings;
 }
 
-function collections() {
+/** The saver's own collections in the table, with their domain schemas. */
+export function collections() {
   const { TABLE_NAME } = config();
   const client = dynamoDocumentClient();
   return {
