@@ -8,8 +8,10 @@ import {
 } from './api/session.ts';
 import type { SaverSettings } from './api/types.ts';
 import { clearFlashUnlessOnItsPage, showFlash, useFlash } from './flash.ts';
+import { useNotificationUpdates } from './notifications.ts';
 import { type AppLocation, navigate, useLocation } from './router.ts';
 import { SaverContext } from './saver.ts';
+import { ActivityScreen } from './screens/ActivityScreen.tsx';
 import { AuthScreen } from './screens/AuthScreen.tsx';
 import { ChooseAccountsScreen } from './screens/ChooseAccountsScreen.tsx';
 import { HomeScreen } from './screens/HomeScreen.tsx';
@@ -20,6 +22,7 @@ import { errorMessage, text } from './text.ts';
 import { Alert } from './ui/Alert.tsx';
 import { Link } from './ui/Link.tsx';
 import { LoadError, Skeleton } from './ui/LoadState.tsx';
+import { NotificationBell } from './ui/NotificationBell.tsx';
 import { Piggy } from './ui/Piggy.tsx';
 import { useResource } from './ui/useResource.ts';
 
@@ -29,6 +32,7 @@ let returnTo: string | null = null;
 
 const NAV_ITEMS = [
   { to: '/', label: text.nav.home, matches: (path: string) => path === '/' },
+  { to: '/activity', label: text.nav.activity, matches: (path: string) => path === '/activity' },
   { to: '/bank', label: text.nav.bank, matches: (path: string) => path.startsWith('/bank') },
   { to: '/settings', label: text.nav.settings, matches: (path: string) => path === '/settings' },
 ];
@@ -61,7 +65,7 @@ function Shell({ pathname, nav, children }: { pathname: string; nav?: ReactNode;
   );
 }
 
-function MainNav({ pathname }: { pathname: string }) {
+function MainNav({ pathname, bell }: { pathname: string; bell: ReactNode }) {
   const [leaving, setLeaving] = useState(false);
   const leave = async () => {
     setLeaving(true);
@@ -83,9 +87,12 @@ function MainNav({ pathname }: { pathname: string }) {
           </li>
         ))}
       </ul>
-      <button type="button" className="button button-ghost button-small" onClick={leave} disabled={leaving}>
-        {leaving ? text.nav.loggingOut : text.nav.logOut}
-      </button>
+      <div className="nav-actions">
+        {bell}
+        <button type="button" className="button button-ghost button-small" onClick={leave} disabled={leaving}>
+          {leaving ? text.nav.loggingOut : text.nav.logOut}
+        </button>
+      </div>
     </nav>
   );
 }
@@ -114,6 +121,8 @@ function screenFor(pathname: string): ReactNode {
   switch (pathname) {
     case '/':
       return <HomeScreen />;
+    case '/activity':
+      return <ActivityScreen />;
     case '/bank':
       return <LinkBankScreen />;
     case '/bank/accounts':
@@ -129,6 +138,7 @@ function SignedIn({ location }: { location: AppLocation }) {
   const saver = useResource<SaverSettings>('/api/me');
   const bankOutcome = location.search.get('bank');
   const leavingAuthPage = PUBLIC_PATHS.has(location.pathname);
+  useNotificationUpdates(location.pathname);
 
   // Before paint, so the saver never glimpses the page they are being sent away from. Safe to run
   // twice (React's strict mode does): `returnTo` is only spent once the destination is reached.
@@ -161,15 +171,23 @@ function SignedIn({ location }: { location: AppLocation }) {
         <LoadError error={saver.error} retry={saver.reload} />
       </div>
     );
-  else
-    content = (
-      <SaverContext.Provider value={saver.data}>{screenFor(location.pathname)}</SaverContext.Provider>
-    );
+  else content = screenFor(location.pathname);
 
+  // The bell formats times in the saver's locale too, so the context wraps the whole shell.
   return (
-    <Shell pathname={location.pathname} nav={<MainNav pathname={location.pathname} />}>
-      {content}
-    </Shell>
+    <SaverContext.Provider value={saver.state === 'ready' ? saver.data : null}>
+      <Shell
+        pathname={location.pathname}
+        nav={
+          <MainNav
+            pathname={location.pathname}
+            bell={saver.state === 'ready' ? <NotificationBell pathname={location.pathname} /> : null}
+          />
+        }
+      >
+        {content}
+      </Shell>
+    </SaverContext.Provider>
   );
 }
 

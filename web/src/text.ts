@@ -15,6 +15,7 @@ export const text = {
   nav: {
     label: 'Main',
     home: 'Home',
+    activity: 'Activity',
     bank: 'Nordea',
     settings: 'Settings',
     logOut: 'Log out',
@@ -160,6 +161,112 @@ export const text = {
       'Sparegris withdraws its access at Nordea and forgets your accounts. Nothing more will be saved until you link again.',
     unlinkConfirm: 'Yes, unlink',
     unlinked: 'Nordea is unlinked. Your access at Nordea has been withdrawn.',
+  },
+
+  activity: {
+    title: 'Activity',
+    lead: 'Every save Sparegris made or skipped, and why.',
+    savesTitle: 'Saves',
+    empty: 'No saves yet — they appear after your bank is read.',
+    emptyHint: 'Use “Sync now” on the home page to read your bank right away.',
+    loadMore: 'Load more',
+    loadingMore: 'Loading more…',
+    today: 'Today',
+    yesterday: 'Yesterday',
+    wouldHaveSaved: 'Would have saved',
+    skippedBecause: 'Skipped:',
+    entryStatus: {
+      pending: 'Waiting for transfer',
+      transferring: 'On its way',
+      saved: 'Saved',
+      skipped: 'Skipped',
+      failed: 'Not saved',
+      cancelled: 'Cancelled',
+    } as Record<string, string>,
+    skipReasons: {
+      'saver-paused': 'Saving was paused.',
+      'rule-paused': 'This rule was paused.',
+      'goal-missing': 'The goal no longer exists.',
+      'goal-archived': 'The goal is archived.',
+      'goal-reached': 'The goal was already reached.',
+      'goal-currency': 'The goal is in another currency.',
+      'cap-day': 'The rule’s daily limit was reached.',
+      'cap-week': 'The rule’s weekly limit was reached.',
+      'cap-month': 'The rule’s monthly limit was reached.',
+      'monthly-budget': 'Your monthly savings limit was reached.',
+      'balance-floor': 'Your spending account would have dropped below your balance floor.',
+    } as Record<string, string>,
+    skipReasonUnknown: 'A limit or setting stopped this save.',
+  },
+
+  transfers: {
+    title: 'Transfers',
+    lead: 'Your saves move to your savings account in one transfer at a time.',
+    empty: 'No transfers yet. Saves are collected until they reach your minimum transfer.',
+    loadMore: 'Show more transfers',
+    status: {
+      planned: 'Planned, not sent yet',
+      submitting: 'Sending to your bank',
+      submitted: 'With your bank',
+      awaiting_confirmation: 'Waiting for your approval',
+      paid: 'Paid into savings',
+      rejected: 'Rejected by your bank',
+      expired: 'Expired, not approved in time',
+      cancelled: 'Cancelled',
+      unknown: 'Checking with your bank',
+    } as Record<string, string>,
+    amount: 'Amount',
+    created: (date: string) => `Created ${date}`,
+    saves: (count: number) => (count === 1 ? '1 save' : `${count} saves`),
+    approve: 'Approve at your bank',
+    approveBy: (date: string) => `Approve by ${date}, or the transfer expires.`,
+    approveInBank: 'Open your bank’s app to approve this transfer.',
+    cancel: 'Cancel transfer',
+    cancelTitle: 'Cancel this transfer?',
+    cancelBody: (amount: string) =>
+      `${amount} stays in your spending account, and the saves in this transfer are cancelled.`,
+    cancelConfirm: 'Yes, cancel it',
+    cancelling: 'Cancelling…',
+    cancelled: 'The transfer is cancelled.',
+    failure: 'Why:',
+  },
+
+  notifications: {
+    button: 'Notifications',
+    unread: (count: number) =>
+      count === 0
+        ? 'No unread notifications'
+        : count === 1
+          ? '1 unread notification'
+          : `${count} unread notifications`,
+    buttonLabel: (count: number) => (count === 0 ? 'Notifications' : `Notifications, ${count} unread`),
+    title: 'Notifications',
+    markAllRead: 'Mark all read',
+    markRead: 'Mark read',
+    empty: 'Nothing new. We tell you here when money moves or something needs you.',
+    close: 'Close',
+    loadMore: 'Show older',
+    newLabel: 'New',
+  },
+
+  sync: {
+    button: 'Sync now',
+    syncing: 'Reading your bank…',
+    hint: 'Sparegris reads your bank a few times a day. Sync now to see new saves straight away.',
+    newSaves: (count: number) => (count === 1 ? '1 new save.' : `${count} new saves.`),
+    transferPlanned: 'A transfer to your savings account is on its way.',
+    nothingNew: 'You are up to date: no new saves.',
+    needsConsent: 'Your bank connection needs renewing.',
+    noAccounts: 'Choose your spending and savings accounts first.',
+    readBudgetSpent: 'Your bank has been read as often as it allows today. Try again tomorrow.',
+    done: 'Your bank has been read.',
+    seeActivity: 'See activity',
+  },
+
+  goals: {
+    saved: (saved: string, target: string) => `${saved} of ${target}`,
+    reached: 'Reached',
+    progress: (name: string) => `${name} progress`,
   },
 
   settings: {

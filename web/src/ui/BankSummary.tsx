@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { BankAccount, BankConnection } from '../api/types.ts';
 import { formatAccountNumber, formatDate } from '../format.ts';
 import { useSaver } from '../saver.ts';
@@ -33,7 +34,16 @@ export const statusPillTone: Record<BankConnection['status'], string> = {
 };
 
 /** The linked bank at a glance: the two chosen accounts, their balances and how long access lasts. */
-export function BankSummary({ bank, headingLevel = 2 }: { bank: BankConnection; headingLevel?: 2 | 3 }) {
+export function BankSummary({
+  bank,
+  headingLevel = 2,
+  children,
+}: {
+  bank: BankConnection;
+  headingLevel?: 2 | 3;
+  /** Shown under the accounts (home puts "Sync now" there). */
+  children?: ReactNode;
+}) {
   const { locale, timeZone } = useSaver();
   const { connect, opening, error } = useConnectBank();
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
@@ -64,6 +74,7 @@ export function BankSummary({ bank, headingLevel = 2 }: { bank: BankConnection; 
           </p>
         )
       )}
+      {children}
       <div className="card-footer">
         {bank.consentExpiresAt && bank.status === 'linked' && (
           <p className="muted">
