@@ -27,6 +27,15 @@ export function createRouter(
     });
   const fallback = routes.find((route) => route.routeKey === '$default');
 
+  // A malformed escape (`%ZZ`) stays as sent: the handler's own validation refuses it with a 400.
+  const decodePathParameter = (value: string): string => {
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      return value;
+    }
+  };
+
   const matchSegments = (pattern: string[], actual: string[]): Record<string, string> | undefined => {
     const parameters: Record<string, string> = {};
     for (const [index, part] of pattern.entries()) {
@@ -39,7 +48,7 @@ export function createRouter(
       const value = actual[index];
       if (value === undefined) return undefined;
       const parameter = /^\{(.+)\}$/.exec(part);
-      if (parameter?.[1]) parameters[parameter[1]] = decodeURIComponent(value);
+      if (parameter?.[1]) parameters[parameter[1]] = decodePathParameter(value);
       else if (part !== value) return undefined;
     }
     return pattern.length === actual.length ? parameters : undefined;
