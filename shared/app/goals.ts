@@ -71,6 +71,7 @@ export function createGoals(dependencies: GoalDependencies) {
   };
 
   const views = async (saverId: string, list: readonly Goal[]): Promise<GoalView[]> => {
+    if (list.length === 0) return [];
     const { timeZone } = await settingsOf(saverId);
     const today = localDateOf(now(), timeZone);
     const contributions = await contributionsOf(saverId, today);
