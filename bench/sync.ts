@@ -27,7 +27,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { automation } from '#app/automation-wiring';
-import { CONSENT_DAYS } from '#app/bank-linking';
+import { CONSENT_DAYS, CONSENT_SCOPES } from '#app/bank-linking';
 import { createSchedules } from '#app/schedules';
 import type { SyncSummary } from '#app/sync';
 import type { ExecuteOutcome } from '#app/transfers';
@@ -261,13 +261,7 @@ async function seedSaver(index: number): Promise<void> {
   const start = await client.startAuthorization(
     {
       state,
-      scopes: [
-        'ACCOUNTS_BASIC',
-        'ACCOUNTS_BALANCES',
-        'ACCOUNTS_DETAILS',
-        'ACCOUNTS_TRANSACTIONS',
-        'PAYMENTS_MULTIPLE',
-      ],
+      scopes: [...CONSENT_SCOPES],
       durationMinutes: CONSENT_DAYS * 24 * 60,
       language: 'da',
     },

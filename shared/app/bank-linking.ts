@@ -11,6 +11,14 @@ import { NotFound, RuleViolation } from './errors.ts';
 const LINK_STATE_SECONDS = 15 * 60;
 /** PSD2 consents last at most 180 days; we ask for 90 and renew. */
 export const CONSENT_DAYS = 90;
+/** What a consent covers: reading accounts, balances and transactions, and paying into savings. */
+export const CONSENT_SCOPES = [
+  'ACCOUNTS_BASIC',
+  'ACCOUNTS_BALANCES',
+  'ACCOUNTS_DETAILS',
+  'ACCOUNTS_TRANSACTIONS',
+  'PAYMENTS_MULTIPLE',
+] as const;
 
 export type LinkClient = Pick<
   NordeaClient,
@@ -73,13 +81,7 @@ export function createBankLinking(dependencies: BankLinkingDependencies) {
       const start = await (await client()).startAuthorization(
         {
           state,
-          scopes: [
-            'ACCOUNTS_BASIC',
-            'ACCOUNTS_BALANCES',
-            'ACCOUNTS_DETAILS',
-            'ACCOUNTS_TRANSACTIONS',
-            'PAYMENTS_MULTIPLE',
-          ],
+          scopes: [...CONSENT_SCOPES],
           durationMinutes: CONSENT_DAYS * 24 * 60,
           language: 'da',
         },
