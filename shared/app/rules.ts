@@ -56,31 +56,15 @@ export const BacktestRequestSchema = z
 export type BacktestRequest = z.infer<typeof BacktestRequestSchema>;
 
 /** What POST /api/rules/backtest answers: the replay's totals, without its individual entries. */
-export interface BacktestView {
+export type BacktestView = Omit<BacktestResult, 'entries'> & {
   /** The saved rule replayed, or null for a draft. */
   ruleId: string | null;
-  currency: string;
-  /** First and last local day replayed (the window ends with yesterday, the last full day). */
-  fromDate: LocalDate;
-  toDate: LocalDate;
   days: number;
   /** Stored booked transactions in the window that were replayed; 0 means nothing to replay yet. */
   transactionCount: number;
-  /** Everything the rule would have put aside (transferred plus still below the minimum transfer). */
-  totalMinor: number;
-  transferredMinor: number;
-  transferCount: number;
-  entryCount: number;
-  skippedCount: number;
-  capHits: number;
-  budgetHits: number;
-  floorHits: number;
   /** False when no account balance is stored: the balance floor could not be replayed. */
   floorApplied: boolean;
-  /** Saved per ISO week, every week of the window, oldest first. */
-  weekly: { week: string; savedMinor: number }[];
-  summary: string;
-}
+};
 
 export function toBacktestView(
   result: BacktestResult,

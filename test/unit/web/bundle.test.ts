@@ -3,26 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { expect, test } from 'vitest';
-import { repositoryRoot } from '#local/lambda-runtime';
+import { buildWebApp } from '#test/e2e/browser/support';
 
 /** The JavaScript a first visit downloads before the app can start, gzipped. */
 const INITIAL_JS_BUDGET_BYTES = 200 * 1024;
 
 test('the web app’s initial JavaScript stays within 200 KB gzipped, without zod', async () => {
   const outDir = mkdtempSync(join(tmpdir(), 'sparegris-bundle-'));
-  const { build } = await import('vite');
-  // vitest sets NODE_ENV=test, which would give React's development build; measure what savers get.
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({
-      configFile: join(repositoryRoot, 'web', 'vite.config.ts'),
-      logLevel: 'silent',
-      build: { outDir, emptyOutDir: true, sourcemap: false },
-    });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
+  await buildWebApp(outDir);
   const html = readFileSync(join(outDir, 'index.html'), 'utf8');
   const initial = [
     ...html.matchAll(/<script[^>]+src="([^"]+\.js)"/g),
