@@ -9,6 +9,7 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { AppFunction, appResources } from './constructs/app-function.ts';
@@ -64,13 +65,16 @@ export class ApiStack extends Stack {
     });
 
     const resources = appResources(this, props.stage, props.webOrigin);
+    // Every API function refuses requests that did not come through CloudFront (shared/http/origin.ts).
+    const originVerifySecret = resourceNames(props.stage).originVerifySecret;
+    const originVerify = Secret.fromSecretNameV2(this, 'OriginVerify', originVerifySecret);
     const byEntry = new Map<string, AppFunction>();
     for (const route of props.routes ?? apiRoutes) {
       let appFunction = byEntry.get(route.entry);
       if (!appFunction) {
         appFunction = new AppFunction(this, functionNameOf(route.entry), {
           entry: route.entry,
-          environment: resources.environment,
+          environment: { ...resources.environment, ORIGIN_VERIFY_SECRET_ID: originVerifySecret },
           logRetention,
           timeout: Duration.seconds(10),
           ...(route.files ? { files: route.files } : {}),
@@ -78,6 +82,7 @@ export class ApiStack extends Stack {
         byEntry.set(route.entry, appFunction);
         this.functions.push(appFunction);
         appFunction.grantAccess(route.access, resources);
+        appFunction.bindSecret(originVerify);
         for (const queueName of route.sendsTo ?? []) this.sendTo(appFunction, queueName, props.stage);
       }
       const integration = new HttpLambdaIntegration(

@@ -14,6 +14,7 @@ export class DataStack extends Stack {
   readonly table: TableV2;
   readonly tokenKeys: Secret;
   readonly nordeaApp: Secret;
+  readonly originVerify: Secret;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -62,6 +63,20 @@ export class DataStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason:
         'Nordea issues these credentials and the certificate; they change when Nordea or the QSealC certificate does, not on a schedule we control.',
+    });
+
+    // Generated here, never seen by anyone: CloudFront sends it to the API, which refuses requests
+    // without it, so the execute-api URL cannot be used to go around the WAF (shared/http/origin.ts).
+    this.originVerify = new Secret(this, 'OriginVerify', {
+      secretName: resourceNames(props.stage).originVerifySecret,
+      description: 'The x-origin-verify value CloudFront sends to the API',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.originVerify).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'CloudFront takes the value at deploy time, so a rotation Lambda would break the API until the next deploy; rotate by putting a new value and deploying the web stack (README).',
     });
   }
 }

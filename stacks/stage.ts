@@ -23,6 +23,8 @@ export const resourceNames = (stage: Stage) => ({
   tokenKeysSecret: `sparegris/${stage}/jwt-signing-keys`,
   nordeaAppSecret: `sparegris/${stage}/nordea-app`,
   bankTokensSecretPrefix: `sparegris/${stage}/bank-tokens`,
+  /** The value CloudFront sends to the API in `x-origin-verify` (shared/http/origin.ts). */
+  originVerifySecret: `sparegris/${stage}/origin-verify`,
   /** Work queues have fixed names, so API functions can send to the automation stack's queues. */
   queue: (queueName: string) => `sparegris-${stage}-${queueName}`,
 });

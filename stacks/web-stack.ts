@@ -1,6 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  CfnOutput,
+  Duration,
+  Fn,
+  RemovalPolicy,
+  SecretValue,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
@@ -32,9 +41,10 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
+import { ORIGIN_VERIFY_HEADER, VIEWER_ADDRESS_HEADER } from '#http/edge-headers';
 import { nagResource } from './constructs/nag.ts';
 import { webSecurityHeaders } from './definitions.ts';
-import { isProduction, type Stage } from './stage.ts';
+import { isProduction, resourceNames, type Stage } from './stage.ts';
 
 export interface CustomDomain {
   domainName: string;
@@ -147,6 +157,13 @@ function handler(event) {
   return request;
 }`;
 
+/** Sets ${VIEWER_ADDRESS_HEADER} to the address CloudFront saw, whatever the viewer sent in it. */
+const viewerAddressCode = `
+function handler(event) {
+  event.request.headers['${VIEWER_ADDRESS_HEADER}'] = { value: event.viewer.ip };
+  return event.request;
+}`;
+
 /**
  * The saver-facing edge: one CloudFront distribution serving the built frontend from a private S3
  * bucket and `/api/*` from the HTTP API, so the app and its API share one origin (SameSite=Strict
@@ -206,6 +223,18 @@ export class WebStack extends Stack {
       code: FunctionCode.fromInline(spaFallbackCode),
     });
 
+    // API Gateway's sourceIp is CloudFront's, so login throttling and the PSU address sent to Nordea
+    // need the viewer's; CloudFront-Viewer-Address would need an allow-list policy, which cannot
+    // forward Authorization, so a function stamps it (overwriting any value the viewer sent).
+    const viewerAddress = new EdgeFunction(this, 'ViewerAddress', {
+      runtime: FunctionRuntime.JS_2_0,
+      comment: 'Stamps the viewer IP on API requests',
+      code: FunctionCode.fromInline(viewerAddressCode),
+    });
+    // The API refuses requests without this value, so its execute-api URL cannot bypass the WAF. A
+    // dynamic reference: the value stays in Secrets Manager, never in the template.
+    const originVerify = SecretValue.secretsManager(resourceNames(props.stage).originVerifySecret);
+
     // https://<id>.execute-api.<region>.amazonaws.com → the host name, the origin CloudFront calls.
     const apiDomain = Fn.select(2, Fn.split('/', props.api.apiEndpoint));
     const domain = props.customDomain;
@@ -239,15 +268,17 @@ export class WebStack extends Stack {
           origin: new HttpOrigin(apiDomain, {
             protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
             originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+            customHeaders: { [ORIGIN_VERIFY_HEADER]: originVerify.unsafeUnwrap() },
           }),
           // An API call over plain HTTP is refused, not redirected: a redirect would turn a POST
           // into a GET and hide the client's mistake. The SPA itself only ever calls over HTTPS.
           viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: AllowedMethods.ALLOW_ALL,
           cachePolicy: CachePolicy.CACHING_DISABLED,
-          // Everything the handlers read (Authorization, cookies, query strings) except Host, which
-          // must stay the execute-api name for API Gateway to route the request.
+          // Everything the handlers read (Authorization, cookies, query strings, the stamped viewer
+          // address) except Host, which must stay the execute-api name for API Gateway to route it.
           originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          functionAssociations: [{ function: viewerAddress, eventType: FunctionEventType.VIEWER_REQUEST }],
           responseHeadersPolicy: headersPolicy,
         },
       },

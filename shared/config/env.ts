@@ -13,6 +13,11 @@ const environmentSchema = z.object({
   /** Secrets Manager secret holding the access-token signing keys (JSON, see shared/auth). */
   JWT_SECRET_ID: z.string().min(1).default('sparegris/jwt-signing-keys'),
   TOKEN_AUDIENCE: z.string().min(1).default('sparegris-api'),
+  /**
+   * Set in AWS only: the secret CloudFront sends in `x-origin-verify`; requests without it are
+   * refused (they went around the WAF), and the viewer address header becomes trustworthy.
+   */
+  ORIGIN_VERIFY_SECRET_ID: z.string().min(1).optional(),
   /** Nordea Personal API base URL including `/personal` (the sandbox by default). */
   NORDEA_BASE_URL: z.url().default('https://api.nordeaopenbanking.com/personal'),
   NORDEA_ORIGINATING_HOST: z.string().min(1).default('api.nordeaopenbanking.com'),

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { logger, metrics, tracer } from '#observability/powertools';
 import type { Authenticator } from './auth.ts';
 import { problemDetails, responseMetrics, securityHeaders } from './middleware.ts';
+import { originGuard } from './origin.ts';
 import { parseJsonBody, validate } from './request.ts';
 import type { HttpResult } from './response.ts';
 
@@ -69,6 +70,7 @@ function withHttpStack(run: (event: APIGatewayProxyEventV2, context: Context) =>
     .use(responseMetrics())
     .use(securityHeaders())
     .use(problemDetails())
+    .use(originGuard())
     .handler(run);
 }
 

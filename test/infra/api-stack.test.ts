@@ -48,3 +48,23 @@ test('prod functions talk to Nordea production and redirect to the configured or
     },
   });
 });
+
+test('every API function knows and may read the origin-verify secret, so it can refuse requests around CloudFront', () => {
+  const functions = Object.values(template.findResources('AWS::Lambda::Function')) as {
+    Properties: { Environment?: { Variables?: Record<string, unknown> } };
+  }[];
+  const apiFunctions = functions.filter(
+    (fn) => fn.Properties.Environment?.Variables?.TABLE_NAME !== undefined,
+  );
+  expect(apiFunctions.length).toBeGreaterThan(30);
+  for (const fn of apiFunctions) {
+    expect(fn.Properties.Environment?.Variables?.ORIGIN_VERIFY_SECRET_ID).toBe(
+      'sparegris/prod/origin-verify',
+    );
+  }
+  for (const functionName of ['api-health', 'api-me-get', 'api-auth-login', 'api-hook-log']) {
+    expect(resolvedResources(functionName, 'secretsmanager:GetSecretValue').join()).toContain(
+      'secret:sparegris/prod/origin-verify-??????',
+    );
+  }
+});

@@ -87,7 +87,16 @@ describe('the CDK app', () => {
       );
 
     expect(actions('api-health').some((action) => action.startsWith('dynamodb:'))).toBe(false);
-    expect(actions('api-health')).not.toContain('secretsmanager:GetSecretValue');
+    // Health reads one secret only: the value that proves a request came through CloudFront.
+    const healthSecrets = statementsOf('api-health')
+      .filter((statement) =>
+        [(statement as { Action: string | string[] }).Action]
+          .flat()
+          .some((action) => action.startsWith('secretsmanager:')),
+      )
+      .map((statement) => JSON.stringify((statement as { Resource: unknown }).Resource));
+    expect(healthSecrets).toHaveLength(1);
+    expect(healthSecrets[0]).toContain('secret:sparegris/dev/origin-verify-??????');
     expect(actions('api-me-get')).toContain('dynamodb:GetItem');
     expect(actions('api-me-get')).not.toContain('dynamodb:PutItem');
     expect(actions('api-auth-signup')).toEqual(
@@ -98,9 +107,13 @@ describe('the CDK app', () => {
     }
   });
 
-  test('the data stack holds the token signing keys and the Nordea app secrets', () => {
+  test('the data stack holds the token signing keys, the Nordea app secrets and a generated origin-verify value', () => {
     data.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'sparegris/dev/jwt-signing-keys' });
     data.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'sparegris/dev/nordea-app' });
+    data.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'sparegris/dev/origin-verify',
+      GenerateSecretString: Match.objectLike({ PasswordLength: 48, ExcludePunctuation: true }),
+    });
     data.hasResourceProperties('AWS::DynamoDB::GlobalTable', { TableName: 'sparegris-dev' });
   });
 

@@ -23,6 +23,14 @@ const only = (resources: Record<string, unknown>): [string, Resource] => {
 describe('the web stack', () => {
   const dev = testApp();
   const web = Template.fromStack(dev.web);
+  /** The CloudFront function whose comment mentions `about`. */
+  const cloudFrontFunction = (about: string): [string, Resource] => {
+    const found = Object.entries(web.findResources('AWS::CloudFront::Function')).find(([, fn]) =>
+      JSON.stringify((fn as Resource).Properties.FunctionConfig).includes(about),
+    );
+    expect(found).toBeDefined();
+    return found as [string, Resource];
+  };
   const edge = Template.fromStack(dev.edge);
   const [distributionId, distribution] = only(web.findResources('AWS::CloudFront::Distribution'));
   const config = distribution.Properties.DistributionConfig as {
@@ -122,6 +130,22 @@ describe('the web stack', () => {
     expect(JSON.stringify(apiOrigin?.DomainName)).toContain('HttpApi');
   });
 
+  test('CloudFront proves itself to the API with the origin-verify secret, by reference only', () => {
+    const apiBehavior = config.CacheBehaviors.find((behavior) => behavior.PathPattern === '/api/*');
+    const apiOrigin = config.Origins.find((origin) => origin.Id === apiBehavior?.TargetOriginId);
+    expect(apiOrigin?.OriginCustomHeaders).toEqual([
+      {
+        HeaderName: 'x-origin-verify',
+        HeaderValue: '{{resolve:secretsmanager:sparegris/dev/origin-verify:SecretString:::}}',
+      },
+    ]);
+    // The S3 origin gets no such header: only the API checks it.
+    const siteOrigin = config.Origins.find(
+      (origin) => origin.Id === config.DefaultCacheBehavior.TargetOriginId,
+    );
+    expect(siteOrigin?.OriginCustomHeaders).toBeUndefined();
+  });
+
   test('the app is served over HTTPS (HTTP redirects), compressed, with index.html for app routes only', () => {
     expect(config.DefaultCacheBehavior).toMatchObject({
       ViewerProtocolPolicy: 'redirect-to-https',
@@ -131,12 +155,18 @@ describe('the web stack', () => {
     });
     // Distribution-wide error pages would turn API 404s and 403s into index.html: there are none.
     expect(config.CustomErrorResponses).toBeUndefined();
+    // The API behavior runs only the viewer-address function, never the SPA fallback.
     const apiBehavior = config.CacheBehaviors.find((behavior) => behavior.PathPattern === '/api/*');
-    expect(apiBehavior?.FunctionAssociations).toBeUndefined();
+    expect(apiBehavior?.FunctionAssociations).toEqual([
+      {
+        EventType: 'viewer-request',
+        FunctionARN: { 'Fn::GetAtt': [cloudFrontFunction('viewer IP')[0], 'FunctionARN'] },
+      },
+    ]);
   });
 
   test('the SPA fallback rewrites app routes to /index.html and leaves files alone', () => {
-    const [, fallback] = only(web.findResources('AWS::CloudFront::Function'));
+    const [, fallback] = cloudFrontFunction('index.html');
     expect(fallback.Properties.FunctionConfig).toMatchObject({ Runtime: 'cloudfront-js-2.0' });
     const handler = new Function(
       `${fallback.Properties.FunctionCode as string}; return handler;`,
@@ -147,6 +177,21 @@ describe('the web stack', () => {
     expect(rewrite('/settings/')).toBe('/index.html');
     expect(rewrite('/assets/index-abc123.js')).toBe('/assets/index-abc123.js');
     expect(rewrite('/favicon.svg')).toBe('/favicon.svg');
+  });
+
+  test('API requests carry the viewer IP CloudFront saw, whatever the viewer sent in that header', () => {
+    const [, stamp] = cloudFrontFunction('viewer IP');
+    expect(stamp.Properties.FunctionConfig).toMatchObject({ Runtime: 'cloudfront-js-2.0' });
+    type Headers = Record<string, { value: string }>;
+    const handler = new Function(`${stamp.Properties.FunctionCode as string}; return handler;`)() as (event: {
+      viewer: { ip: string };
+      request: { headers: Headers };
+    }) => { headers: Headers };
+    const forged = { 'x-viewer-address': { value: '10.0.0.1' }, authorization: { value: 'Bearer t' } };
+    expect(handler({ viewer: { ip: '198.51.100.7' }, request: { headers: forged } }).headers).toEqual({
+      'x-viewer-address': { value: '198.51.100.7' },
+      authorization: { value: 'Bearer t' },
+    });
   });
 
   test('every response carries exactly the security headers the local server sends', () => {
