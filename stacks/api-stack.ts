@@ -29,8 +29,13 @@ export interface ApiStackProps extends StackProps {
 /** The HTTP API and one function per handler module, from the route table in definitions.ts. */
 export class ApiStack extends Stack {
   readonly api: HttpApi;
-  /** Every API function, for monitoring (errors, throttles, latency). */
+  /** Every API function. */
   readonly functions: AppFunction[] = [];
+  /**
+   * What the monitoring stack watches: construct id and physical name of every function, as plain
+   * strings, so no export ties the stacks together and removing a function takes one deploy.
+   */
+  readonly watch: { id: string; functionName: string }[] = [];
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -72,8 +77,11 @@ export class ApiStack extends Stack {
     for (const route of props.routes ?? apiRoutes) {
       let appFunction = byEntry.get(route.entry);
       if (!appFunction) {
-        appFunction = new AppFunction(this, functionNameOf(route.entry), {
+        const id = functionNameOf(route.entry);
+        const functionName = resourceNames(props.stage).function(id);
+        appFunction = new AppFunction(this, id, {
           entry: route.entry,
+          functionName,
           environment: { ...resources.environment, ORIGIN_VERIFY_SECRET_ID: originVerifySecret },
           logRetention,
           timeout: Duration.seconds(10),
@@ -81,6 +89,7 @@ export class ApiStack extends Stack {
         });
         byEntry.set(route.entry, appFunction);
         this.functions.push(appFunction);
+        this.watch.push({ id, functionName });
         appFunction.grantAccess(route.access, resources);
         appFunction.bindSecret(originVerify);
         for (const queueName of route.sendsTo ?? []) this.sendTo(appFunction, queueName, props.stage);

@@ -87,7 +87,7 @@ export function buildApp(app = new App(), options: BuildOptions = {}): Sparegris
     stage,
     env,
     api: api.api,
-    functions: api.functions,
+    functions: api.watch,
     automation: automation.watch,
     webAclName: edge.webAclName,
   });

@@ -18,15 +18,14 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { AutomationWatch } from './automation-stack.ts';
-import type { AppFunction } from './constructs/app-function.ts';
 import { edgeRegion } from './edge-stack.ts';
 import { isProduction, type Stage } from './stage.ts';
 
 export interface MonitoringStackProps extends StackProps {
   stage: Stage;
   api: IHttpApi;
-  /** The API functions; each gets an errors and a throttles alarm. */
-  functions: readonly AppFunction[];
+  /** The API functions by physical name (no export between the stacks); each gets an errors and a throttles alarm. */
+  functions: readonly { id: string; functionName: string }[];
   /**
    * The automation stack's functions and queues, by physical name (no export between the stacks):
    * errors and throttles alarms per function, a depth alarm per dead-letter queue, the stuck
@@ -55,6 +54,13 @@ export interface AlarmOptions {
 export const api5xxPercentThreshold = 5;
 /** p99 API latency (ms) that pages when it holds for three five-minute periods; functions time out at 10 s. */
 export const apiLatencyP99ThresholdMs = 3000;
+
+/**
+ * Requests our handlers refused as too many (429: login throttling per address and per account) in
+ * five minutes that page the operator: a credential-stuffing run the WAF rate rule did not stop, or
+ * a client stuck in a retry loop. A saver mistyping a password a few times stays far below it.
+ */
+export const api429PerFiveMinutesThreshold = 50;
 
 /**
  * Age (minutes) of the oldest transfer still open or unknown at the bank past which a saver's money
@@ -161,6 +167,10 @@ export class MonitoringStack extends Stack {
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 3,
     });
+    this.alarmOn('ApiTooManyRequests', handlerMetric('Api429'), {
+      description: `Our handlers answered ${api429PerFiveMinutesThreshold} or more requests with 429 in five minutes (Api429): likely credential stuffing past the WAF rate rule, or a client retrying in a loop. Check the WAF blocked requests, the auth functions' logs and the access logs by address.`,
+      threshold: api429PerFiveMinutesThreshold,
+    });
     const functionAlarms = (name: string, errors: IMetric, throttles: IMetric) => {
       // The handlers answer their own failures (problem+json, batch item failures), so a Lambda error
       // is a crash, timeout or init failure: one is worth a look.
@@ -173,22 +183,15 @@ export class MonitoringStack extends Stack {
         threshold: 1,
       });
     };
-    for (const appFunction of props.functions) {
+    const automation = props.automation;
+    for (const { id, functionName } of [...props.functions, ...(automation?.functions ?? [])]) {
       functionAlarms(
-        appFunction.node.id,
-        appFunction.function.metricErrors({ period, statistic: 'Sum' }),
-        appFunction.function.metricThrottles({ period, statistic: 'Sum' }),
+        id,
+        lambdaMetric(functionName, 'Errors', 'Sum'),
+        lambdaMetric(functionName, 'Throttles', 'Sum'),
       );
     }
-    const automation = props.automation;
     if (automation) {
-      for (const { id, functionName } of automation.functions) {
-        functionAlarms(
-          id,
-          lambdaMetric(functionName, 'Errors', 'Sum'),
-          lambdaMetric(functionName, 'Throttles', 'Sum'),
-        );
-      }
       for (const { id, queueName, holds } of automation.deadLetterQueues) {
         this.alarmOn(`${id}-Depth`, queueMetric(queueName, 'ApproximateNumberOfMessagesVisible'), {
           description: `Dead-letter queue ${queueName} is not empty: it holds ${holds}. Read the messages and the function's logs, fix the cause, then redrive (replays go through intent dedup).`,
@@ -207,7 +210,8 @@ export class MonitoringStack extends Stack {
       dashboardName: `sparegris-${props.stage}`,
       defaultInterval: Duration.hours(12),
     });
-    const functionMetric = (pick: (appFunction: AppFunction) => IMetric) => props.functions.map(pick);
+    const apiFunctionMetric = (metricName: string, statistic: string) =>
+      props.functions.map(({ id, functionName }) => lambdaMetric(functionName, metricName, statistic, id));
     this.dashboard.addWidgets(
       new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 4 }),
     );
@@ -228,6 +232,7 @@ export class MonitoringStack extends Stack {
           handlerMetric('ApiRequests', 'requests'),
           handlerMetric('Api4xx', '4xx'),
           handlerMetric('Api5xx', '5xx'),
+          handlerMetric('Api429', '429 (throttled)'),
         ],
         width: 24,
       }),
@@ -235,23 +240,17 @@ export class MonitoringStack extends Stack {
     this.dashboard.addWidgets(
       new GraphWidget({
         title: 'Function errors',
-        left: functionMetric((appFunction) =>
-          appFunction.function.metricErrors({ period, statistic: 'Sum', label: appFunction.node.id }),
-        ),
+        left: apiFunctionMetric('Errors', 'Sum'),
         width: 8,
       }),
       new GraphWidget({
         title: 'Function duration p99 (ms)',
-        left: functionMetric((appFunction) =>
-          appFunction.function.metricDuration({ period, statistic: 'p99', label: appFunction.node.id }),
-        ),
+        left: apiFunctionMetric('Duration', 'p99'),
         width: 8,
       }),
       new GraphWidget({
         title: 'Function throttles',
-        left: functionMetric((appFunction) =>
-          appFunction.function.metricThrottles({ period, statistic: 'Sum', label: appFunction.node.id }),
-        ),
+        left: apiFunctionMetric('Throttles', 'Sum'),
         width: 8,
       }),
     );

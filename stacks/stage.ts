@@ -25,6 +25,8 @@ export const resourceNames = (stage: Stage) => ({
   bankTokensSecretPrefix: `sparegris/${stage}/bank-tokens`,
   /** The value CloudFront sends to the API in `x-origin-verify` (shared/http/origin.ts). */
   originVerifySecret: `sparegris/${stage}/origin-verify`,
+  /** API functions have fixed names, so the monitoring stack names them without an export. */
+  function: (functionName: string) => `sparegris-${stage}-${functionName}`,
   /** Work queues have fixed names, so API functions can send to the automation stack's queues. */
   queue: (queueName: string) => `sparegris-${stage}-${queueName}`,
 });

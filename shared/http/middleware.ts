@@ -96,8 +96,9 @@ export function problemDetails(): HttpMiddleware {
 }
 
 /**
- * Counts responses by class (ApiRequests, Api4xx, Api5xx) for the dashboard and alarms; it also
- * means every invocation publishes at least one metric.
+ * Counts responses by class (ApiRequests, Api4xx, Api5xx, and Api429 among the 4xx: throttled
+ * logins and rate limits) for the dashboard and alarms; it also means every invocation publishes at
+ * least one metric.
  */
 export function responseMetrics(): HttpMiddleware {
   const count: middy.MiddlewareFn<APIGatewayProxyEventV2, APIGatewayProxyResultV2> = async (request) => {
@@ -106,6 +107,7 @@ export function responseMetrics(): HttpMiddleware {
     metrics.addMetric('ApiRequests', MetricUnit.Count, 1);
     if (status >= 500) metrics.addMetric('Api5xx', MetricUnit.Count, 1);
     else if (status >= 400) metrics.addMetric('Api4xx', MetricUnit.Count, 1);
+    if (status === 429) metrics.addMetric('Api429', MetricUnit.Count, 1);
   };
   return { after: count, onError: count };
 }

@@ -1,7 +1,11 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { describe, expect, test } from 'vitest';
-import { api5xxPercentThreshold, apiLatencyP99ThresholdMs } from '#stacks/monitoring-stack';
+import {
+  api5xxPercentThreshold,
+  api429PerFiveMinutesThreshold,
+  apiLatencyP99ThresholdMs,
+} from '#stacks/monitoring-stack';
 import { testApp } from './support.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -50,7 +54,7 @@ describe('the monitoring stack', () => {
   test('every alarm notifies the topic when it fires and when it recovers', () => {
     const { automation } = dev;
     expect(alarms.length).toBe(
-      2 + // API 5xx rate and p99 latency
+      3 + // API 5xx rate, p99 latency and 429s
         2 * dev.api.functions.length + // errors and throttles per API function
         2 * automation.functions.length + // … and per job and worker
         automation.watch.deadLetterQueues.length + // depth per dead-letter queue
@@ -117,6 +121,34 @@ describe('the monitoring stack', () => {
     const names = functionAlarms('Errors').map((alarm) => alarm.Properties.AlarmName);
     for (const appFunction of [...dev.api.functions, ...dev.automation.functions])
       expect(names).toContain(`sparegris-dev-${appFunction.node.id}-Errors`);
+  });
+
+  test('functions are named by physical name, so the monitoring stack imports nothing from the API stack', () => {
+    const apiAlarm = alarmNamed('api-me-get-Errors');
+    expect(apiAlarm?.Properties.Dimensions).toEqual([
+      { Name: 'FunctionName', Value: 'sparegris-dev-api-me-get' },
+    ]);
+    Template.fromStack(dev.api).hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'sparegris-dev-api-me-get',
+    });
+    // Only the HTTP API's id crosses over (its metrics have no name-based dimension).
+    const imports = JSON.stringify(dev.app.synth().getStackByName(dev.monitoring.stackName).template).match(
+      /"Fn::ImportValue":"[^"]+"/g,
+    );
+    expect(imports?.every((name) => name.includes('HttpApi'))).toBe(true);
+  });
+
+  test('many throttled requests (429 from our handlers) page the operator', () => {
+    expect(alarmNamed('ApiTooManyRequests')?.Properties).toMatchObject({
+      Namespace: 'Sparegris',
+      MetricName: 'Api429',
+      Dimensions: [{ Name: 'service', Value: 'sparegris' }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: api429PerFiveMinutesThreshold,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(dashboardBody()).toContain('\\"Sparegris\\",\\"Api429\\",\\"service\\",\\"sparegris\\"');
   });
 
   test('the dashboard graphs API traffic, function health and the handlers’ own metrics', () => {

@@ -1,12 +1,14 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { z } from 'zod';
+import { Throttled } from '#app/errors';
 import { handler as health } from '#functions/api/health';
 import { handler as notFound } from '#functions/api/not-found';
 import { httpHandler } from '#http/handler';
 import { problems } from '#http/problem';
 import { MAX_BODY_BYTES } from '#http/request';
 import { json } from '#http/response';
+import { metrics } from '#observability/powertools';
 import { apiEvent, testContext } from '#test/support/api-event';
 
 const createGoal = httpHandler(
@@ -130,5 +132,24 @@ describe('the first handlers', () => {
     expect(response.statusCode).toBe(404);
     expect(response.headers?.['content-type']).toBe('application/problem+json');
     expect(response.json).toMatchObject({ status: 404, title: 'Not Found' });
+  });
+});
+
+describe('response metrics', () => {
+  test('count requests by class, and throttled answers (429) apart for their own alarm', async () => {
+    const added = vi.spyOn(metrics, 'addMetric');
+    const countedFor = async (handler: typeof createGoal) => {
+      added.mockClear();
+      await call(handler, valid);
+      return added.mock.calls.map(([name]) => name);
+    };
+    const throttled = httpHandler({}, async () => {
+      throw new Throttled(30);
+    });
+    expect(await countedFor(createGoal)).toEqual(['ApiRequests']);
+    expect(await countedFor(throttled)).toEqual(['ApiRequests', 'Api4xx', 'Api429']);
+    expect(await countedFor(notFound)).toEqual(['ApiRequests', 'Api4xx']);
+    expect(await countedFor(crashing)).toEqual(['ApiRequests', 'Api5xx']);
+    added.mockRestore();
   });
 });
