@@ -20,7 +20,8 @@
  * Bank calls and 429s are counted on the wire (a wrapping fetch) as the simulator receives them.
  *
  * Sizes from the environment: BENCH_SAVERS (200), BENCH_WORKERS (24), BENCH_LATENCY_MS (100),
- * BENCH_PACER_WINDOW_MS (the pacer's default). Prints one JSON line.
+ * BENCH_PACER_WINDOW_MS (the pacer's default), BENCH_DYNAMO (process: dynalite in a child process;
+ * inline: in this one). Prints one JSON line.
  *   npm run bench:sync
  *   BENCH_SAVERS=10000 npm run bench:sync    # the full round: ~1,000 s of timed syncing at 20/s, plus
  *                                            # ~1,100 s of (paced) consent setup before it
@@ -40,7 +41,7 @@ import { addDays, localDateOf } from '#domain/calendar';
 import { type Goal, GoalSchema } from '#domain/goals';
 import { RuleSchema } from '#domain/rules';
 import { defaultSaverSettings } from '#domain/settings';
-import { ensureTable, localDynamoClient, startDynamo } from '#local/dynamo';
+import { ensureTable, localDynamoClient, startDynamo, startDynamoProcess } from '#local/dynamo';
 import { startSecretsManager } from '#local/secrets-manager';
 import { seedLocalSystem } from '#local/seed';
 import { simulatorCustomerFetch } from '#local/simulator-consent';
@@ -54,6 +55,7 @@ const SAVERS = Number(process.env.BENCH_SAVERS ?? 200);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 24);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 100);
 const PACING = process.env.BENCH_PACING === 'split' ? 'split' : 'shared';
+const DYNAMO = process.env.BENCH_DYNAMO === 'inline' ? 'inline' : 'process';
 const WINDOW_MS = process.env.BENCH_PACER_WINDOW_MS ? Number(process.env.BENCH_PACER_WINDOW_MS) : undefined;
 const LIMITS = { ais: 20, pis: 100 } as const;
 const TRANSACTIONS_PER_SAVER = 30;
@@ -144,7 +146,9 @@ const newPacer = (limits: { ais: number; pis: number }): CallPacer =>
 
 // --- the system ---------------------------------------------------------------------------------
 
-const dynamo = await startDynamo({ port: 0 });
+// DynamoDB is not on a worker's CPU in AWS: by default dynalite runs in its own process
+// (BENCH_DYNAMO=inline puts it in this one, where its CPU competes with the workers').
+const dynamo = DYNAMO === 'inline' ? await startDynamo({ port: 0 }) : await startDynamoProcess();
 const secrets = await startSecretsManager({ port: 0 });
 const webPort = 3000;
 const simulator = await startSimulator({
@@ -475,6 +479,7 @@ console.log(
     savers: SAVERS,
     workers: WORKERS,
     pacing: PACING,
+    dynamo: DYNAMO,
     pacerWindowMs: WINDOW_MS ?? 'default',
     bankLatencyMs: LATENCY_MS,
     limits: LIMITS,

@@ -1,3 +1,5 @@
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import {
   CreateTableCommand,
@@ -22,6 +24,27 @@ export async function startDynamo(options: { port: number; path?: string }): Pro
   });
   // dynalite's own server.close also closes its LevelDB, so the next start can open it again.
   return listen(server, options.port);
+}
+
+/**
+ * In-memory dynalite in a child process (dynamo-process.ts), so a benchmark's own code and the
+ * table do not share one thread. Closing it ends the process.
+ */
+export async function startDynamoProcess(): Promise<Omit<RunningServer, 'server'>> {
+  const child = fork(new URL('./dynamo-process.ts', import.meta.url), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const [{ port }] = (await once(child, 'message')) as [{ port: number }];
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      const exited = once(child, 'exit');
+      child.disconnect();
+      await exited;
+    },
+  };
 }
 
 /** Creates the table from the shared key definition unless it exists already. */
