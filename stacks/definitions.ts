@@ -60,6 +60,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   { routeKey: 'POST /api/auth/login', entry: 'functions/api/auth-login.ts', access: saverAccess },
   { routeKey: 'POST /api/auth/refresh', entry: 'functions/api/auth-refresh.ts', access: saverAccess },
   { routeKey: 'POST /api/auth/logout', entry: 'functions/api/auth-logout.ts', access: saverAccess },
+  { routeKey: 'POST /api/auth/logout-all', entry: 'functions/api/auth-logout-all.ts', access: saverAccess },
   { routeKey: 'GET /api/me', entry: 'functions/api/me-get.ts', access: readAccess },
   { routeKey: 'PATCH /api/me', entry: 'functions/api/me-patch.ts', access: saverAccess },
   { routeKey: 'DELETE /api/me', entry: 'functions/api/me-delete.ts', access: bankAccess },

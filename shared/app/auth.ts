@@ -4,8 +4,10 @@ import { hashPassword, needsRehash, verifyPasswordOrDummy } from '#auth/password
 import { checkPasswordPolicy } from '#auth/password-policy';
 import type { RefreshGrant, RefreshSessions } from '#auth/refresh-sessions';
 import { defaultSaverSettings } from '#domain/settings';
+import { audit } from '#observability/audit';
 import type { SaverRepository } from '#store/saver-repository';
 import { Conflict, InvalidCredentials, NotAuthenticated, RuleViolation, Throttled } from './errors.ts';
+import { createRateLimiter, SIGNUPS_PER_ADDRESS } from './rate-limit.ts';
 
 export interface AuthDependencies {
   savers: Pick<SaverRepository, 'createLogin' | 'getLogin' | 'updatePasswordHash' | 'createProfile'>;
@@ -30,13 +32,11 @@ export interface SessionStarted {
   refresh: RefreshGrant;
 }
 
-/** Sign-ups allowed per client address per minute (API6: bot sign-up control). */
-export const SIGNUPS_PER_ADDRESS_PER_MINUTE = 20;
-
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
 export function createAuth(dependencies: AuthDependencies) {
   const { savers, sessions, throttle, counters, tokens, newId, now } = dependencies;
+  const limiter = createRateLimiter(counters, now);
 
   const startSession = async (saverId: string, email: string): Promise<SessionStarted> => {
     const [issued, refresh] = await Promise.all([tokens.issue(saverId), sessions.start(saverId)]);
@@ -51,13 +51,7 @@ export function createAuth(dependencies: AuthDependencies) {
   return {
     async signup(credentials: Credentials, clientAddress: string): Promise<SessionStarted> {
       const email = normalizeEmail(credentials.email);
-      const minute = Math.floor(now().getTime() / 60_000);
-      const signupsFromAddress = await counters.increment(
-        `signup#${clientAddress}#${minute}`,
-        new Date((minute + 2) * 60_000),
-      );
-      if (signupsFromAddress > SIGNUPS_PER_ADDRESS_PER_MINUTE)
-        throw new Throttled(60 - (now().getUTCSeconds() % 60));
+      await limiter.check(`signup#${clientAddress}`, SIGNUPS_PER_ADDRESS);
 
       const violations = checkPasswordPolicy(credentials.password, { email });
       if (violations.length > 0) {
@@ -82,6 +76,7 @@ export function createAuth(dependencies: AuthDependencies) {
         createdAt,
         updatedAt: createdAt,
       });
+      audit('signup', { saverId, ip: clientAddress });
       return startSession(saverId, email);
     },
 
@@ -89,12 +84,17 @@ export function createAuth(dependencies: AuthDependencies) {
       const email = normalizeEmail(credentials.email);
       const attempt = { email, clientAddress };
       const decision = await throttle.check(attempt);
-      if (!decision.allowed) throw new Throttled(decision.retryAfterSeconds);
+      if (!decision.allowed) {
+        audit('login-throttled', { ip: clientAddress });
+        throw new Throttled(decision.retryAfterSeconds);
+      }
 
       const login = await savers.getLogin(email);
       // Unknown email and wrong password cost the same derivation and give the same answer.
       const valid = await verifyPasswordOrDummy(credentials.password, login?.passwordHash);
       if (!login || !valid) {
+        // The saver id only when the account exists: no email in the trail either way.
+        audit('login-failed', { ...(login ? { saverId: login.saverId } : {}), ip: clientAddress });
         const after = await throttle.recordFailure(attempt);
         if (!after.allowed) throw new Throttled(after.retryAfterSeconds);
         throw new InvalidCredentials();
@@ -103,6 +103,7 @@ export function createAuth(dependencies: AuthDependencies) {
       if (needsRehash(login.passwordHash)) {
         await savers.updatePasswordHash(email, login.saverId, await hashPassword(credentials.password));
       }
+      audit('login', { saverId: login.saverId, ip: clientAddress });
       return startSession(login.saverId, email);
     },
 
@@ -111,7 +112,11 @@ export function createAuth(dependencies: AuthDependencies) {
     ): Promise<Omit<SessionStarted, 'user'> & { saverId: string }> {
       if (!refreshToken) throw new NotAuthenticated('No session. Log in again.');
       const result = await sessions.rotate(refreshToken);
-      if (!result.ok) throw new NotAuthenticated('The session has ended. Log in again.');
+      if (!result.ok) {
+        // A rotated token shown again: a copy exists elsewhere, and its whole family was just ended.
+        if (result.reason === 'reused') audit('refresh-token-reuse', { saverId: result.subject });
+        throw new NotAuthenticated('The session has ended. Log in again.');
+      }
       const issued = await tokens.issue(result.grant.subject);
       return {
         accessToken: issued.accessToken,
@@ -122,7 +127,15 @@ export function createAuth(dependencies: AuthDependencies) {
     },
 
     async logout(refreshToken: string | undefined): Promise<void> {
-      if (refreshToken) await sessions.logout(refreshToken);
+      if (!refreshToken) return;
+      await sessions.logout(refreshToken);
+      audit('logout');
+    },
+
+    /** Ends every session of the saver, on every device: each refresh family is revoked. */
+    async logoutEverywhere(saverId: string): Promise<void> {
+      await sessions.revokeAll(saverId);
+      audit('logout-everywhere', { saverId });
     },
   };
 }

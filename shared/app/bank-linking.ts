@@ -3,6 +3,7 @@ import type { BankTokenSet } from '#bank/authorization';
 import type { NordeaClient } from '#bank/client';
 import { BankAuthorizationError, BankError, OAuthStateMismatchError } from '#bank/errors';
 import type { RequestContext } from '#bank/transport';
+import { addressOf, audit } from '#observability/audit';
 import type { BankRepository, StoredBankAccount } from '#store/bank-repository';
 import type { SecretVault } from '#store/secret-vault';
 import { NotFound, RuleViolation } from './errors.ts';
@@ -141,6 +142,7 @@ export function createBankLinking(dependencies: BankLinkingDependencies) {
           accounts.find((account) => account.type === 'savings')?.id ??
           null,
       });
+      audit('bank-linked', { saverId, ip: addressOf(context) });
       return back('linked');
     },
 
@@ -217,6 +219,7 @@ export function createBankLinking(dependencies: BankLinkingDependencies) {
       await vault.remove(connection.tokenSecretId);
       await bank.deleteAccounts(saverId);
       await bank.deleteConnection(saverId);
+      audit('bank-unlinked', { saverId, ip: addressOf(context) });
     },
   };
 }

@@ -7,6 +7,7 @@ import type { SaverSettings } from '#domain/settings';
 import type { HookRepository } from '#store/hook-repository';
 import type { SaverItems } from '#store/saver-items';
 import { Conflict, NotAuthenticated, NotFound, RuleViolation, Throttled } from './errors.ts';
+import { type RateLimiter, WEBHOOK_CALLS_PER_HOOK } from './rate-limit.ts';
 
 export const MAX_HABITS_PER_SAVER = 20;
 /** API6: logging is the trigger for money moving, so it is bounded per habit and day. */
@@ -43,6 +44,8 @@ export interface HabitDependencies {
   logs: SaverItems<typeof HabitActionSchema>;
   rules: { all(saverId: string): Promise<Rule[]> };
   hooks: Pick<HookRepository, 'put' | 'get' | 'delete'>;
+  /** Counters for the webhook's rate limit. */
+  limiter: RateLimiter;
   settingsOf: (saverId: string) => Promise<SaverSettings>;
   webOrigin: string;
   now: () => Date;
@@ -50,15 +53,17 @@ export interface HabitDependencies {
 
 /** The daily limit resets at the saver's midnight (off by at most an hour on a DST night). */
 function secondsUntilLocalMidnight(at: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hourCycle: 'h23',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  })
-    .formatToParts(at)
-    .reduce<Record<string, number>>((fields, part) => ({ ...fields, [part.type]: Number(part.value) }), {});
+  const parts: Record<string, number> = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hourCycle: 'h23',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    })
+      .formatToParts(at)
+      .map((part) => [part.type, Number(part.value)]),
+  );
   const elapsed = (parts.hour ?? 0) * 3600 + (parts.minute ?? 0) * 60 + (parts.second ?? 0);
   return Math.max(1, 86_400 - elapsed);
 }
@@ -69,7 +74,7 @@ const logId = (habitId: string, at: Date) =>
   `${habitId}_${at.toISOString().replace(/[-:.]/g, '')}_${randomBytes(4).toString('hex')}`;
 
 export function createHabits(dependencies: HabitDependencies) {
-  const { habits, logs, rules, hooks, settingsOf, webOrigin, now } = dependencies;
+  const { habits, logs, rules, hooks, limiter, settingsOf, webOrigin, now } = dependencies;
 
   const view = async (saverId: string, habit: StoredHabit, timeZone: string): Promise<HabitView> => {
     const recent = await logs.listByIdPrefix(saverId, `${habit.id}_`, {
@@ -160,6 +165,8 @@ export function createHabits(dependencies: HabitDependencies) {
 
     /** A log through the personal webhook: one answer for an unknown hook and a wrong secret. */
     async logViaHook(hookId: string, presentedSecret: string | undefined, occurredAt?: string) {
+      // Counted before the secret is checked, so guessing it is as slow as flooding it.
+      await limiter.check(`hook#${hookId}`, WEBHOOK_CALLS_PER_HOOK);
       const hook = await hooks.get(hookId);
       const presented = sha256(presentedSecret ?? '');
       const expected = hook ? Buffer.from(hook.secretHash, 'base64url') : sha256(randomUUID());

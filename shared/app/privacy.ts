@@ -1,5 +1,6 @@
 import type { RefreshSessions } from '#auth/refresh-sessions';
 import type { RequestContext } from '#bank/transport';
+import { addressOf, audit } from '#observability/audit';
 import type { SaverPartition } from '#store/saver-partition';
 import type { SaverRepository } from '#store/saver-repository';
 import type { BankLinking } from './bank-linking.ts';
@@ -42,6 +43,7 @@ export function createPrivacy({ savers, partition, sessions, bank, habitHooks, n
       await partition.erase(saverId, ['PROFILE']);
       await savers.deleteLogin(profile.settings.email);
       await savers.deleteProfile(saverId);
+      audit('account-erased', { saverId, ip: addressOf(context) });
     },
   };
 }

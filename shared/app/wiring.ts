@@ -28,6 +28,7 @@ import { NotFound } from './errors.ts';
 import { createGoals } from './goals.ts';
 import { createHabits, StoredHabitSchema } from './habits.ts';
 import { createPrivacy } from './privacy.ts';
+import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
 import { createRules } from './rules.ts';
 import { createSettings } from './settings.ts';
 
@@ -82,6 +83,10 @@ export async function auth() {
     now: () => new Date(),
   });
 }
+
+/** Fixed-window rate limits on the shared throttle counters (webhooks, saver-present syncs). */
+export const rateLimiter = (): RateLimiter =>
+  createRateLimiter(new DynamoThrottleStore(dynamoDocumentClient(), config().TABLE_NAME), () => new Date());
 
 let nordeaClient: Promise<NordeaClient> | undefined;
 /** The Nordea client, with the app's credentials read from Secrets Manager once per cold start. */
@@ -202,6 +207,7 @@ export function habits() {
     logs: habitLogs,
     rules: storedRules,
     hooks,
+    limiter: rateLimiter(),
     settingsOf,
     webOrigin: config().WEB_ORIGIN,
     now: () => new Date(),

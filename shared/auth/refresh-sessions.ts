@@ -89,7 +89,9 @@ export type RefreshFailureReason = 'unknown' | 'expired' | 'revoked' | 'reused';
 
 export type RefreshResult =
   | { readonly ok: true; readonly grant: RefreshGrant }
-  | { readonly ok: false; readonly reason: RefreshFailureReason };
+  | { readonly ok: false; readonly reason: Exclude<RefreshFailureReason, 'reused'> }
+  /** Reuse names the subject whose sessions were just ended, for the audit trail. */
+  | { readonly ok: false; readonly reason: 'reused'; readonly subject: string };
 
 export interface RefreshSessionOptions {
   readonly now?: Clock;
@@ -189,7 +191,7 @@ export function createRefreshSessions(
       if (at.getTime() >= family.absoluteExpiresAt.getTime()) return { ok: false, reason: 'expired' };
       if (token.rotatedAt !== undefined) {
         await store.revokeFamily(family.subject, family.familyId, at, 'reuse');
-        return { ok: false, reason: 'reused' };
+        return { ok: false, reason: 'reused', subject: family.subject };
       }
       if (at.getTime() >= token.expiresAt.getTime()) return { ok: false, reason: 'expired' };
 
@@ -203,7 +205,7 @@ export function createRefreshSessions(
       if (!rotated) {
         // Someone else rotated the same token concurrently: two holders of one token.
         await store.revokeFamily(family.subject, family.familyId, at, 'reuse');
-        return { ok: false, reason: 'reused' };
+        return { ok: false, reason: 'reused', subject: family.subject };
       }
       // A logout, reuse revocation or erasure may have landed between our first read and the rotation.
       const after = await store.getFamily(family.subject, family.familyId);

@@ -91,6 +91,12 @@ export const contract = {
     responses: { 200: '{accessToken, expiresIn}', 401: 'session ended (cookie cleared)' },
   },
   'POST /api/auth/logout': { summary: 'End the session', auth: 'cookie', responses: { 204: 'logged out' } },
+  'POST /api/auth/logout-all': {
+    summary:
+      'Log out everywhere: end every session of the saver, on every device (access tokens already issued expire within 15 minutes)',
+    auth: 'saver',
+    responses: { 204: 'every session ended; this device’s refresh cookie cleared', ...saverErrors },
+  },
   'GET /api/me': {
     summary: 'The saver’s settings',
     auth: 'saver',

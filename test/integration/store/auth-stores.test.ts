@@ -30,7 +30,11 @@ describe('refresh sessions on DynamoDB', () => {
     if (!rotated.ok) return;
     expect(rotated.grant.familyId).toBe(first.familyId);
     expect(rotated.grant.refreshToken).not.toBe(first.refreshToken);
-    expect(await sessions().rotate(first.refreshToken)).toEqual({ ok: false, reason: 'reused' });
+    expect(await sessions().rotate(first.refreshToken)).toEqual({
+      ok: false,
+      reason: 'reused',
+      subject: expect.any(String),
+    });
   });
 
   test('reuse of a rotated token revokes the whole family', async () => {

@@ -74,7 +74,11 @@ describe('rotation', () => {
     const first = await service.start('saver-1');
     const second = grantOf(await service.rotate(first.refreshToken));
 
-    expect(await service.rotate(first.refreshToken)).toEqual({ ok: false, reason: 'reused' });
+    expect(await service.rotate(first.refreshToken)).toEqual({
+      ok: false,
+      reason: 'reused',
+      subject: expect.any(String),
+    });
     expect(await service.rotate(second.refreshToken)).toEqual({ ok: false, reason: 'revoked' });
     const family = await store.getFamily('saver-1', first.familyId);
     expect(family?.revocationReason).toBe('reuse');
