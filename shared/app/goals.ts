@@ -107,10 +107,13 @@ export function createGoals(dependencies: GoalDependencies) {
           { pointer: '/currency', detail: `Use ${settings.currency}, the currency of your savings.` },
         ]);
       }
-      if ((await goals.all(saverId)).length >= MAX_GOALS_PER_SAVER) {
+      const others = await goals.all(saverId);
+      if (others.length >= MAX_GOALS_PER_SAVER) {
         throw new Conflict(`You can have at most ${MAX_GOALS_PER_SAVER} goals. Archive or delete one first.`);
       }
-      const goal: Goal = { ...input, id: newId(), savedMinor: 0, status: 'active' };
+      // A new goal comes after the others unless it says otherwise, so the order is never a tie.
+      const priority = input.priority ?? Math.max(-1, ...others.map((other) => other.priority)) + 1;
+      const goal: Goal = { ...input, priority, id: newId(), savedMinor: 0, status: 'active' };
       if (!(await goals.create(saverId, goal))) throw new Conflict('A goal with this id exists.');
       return view(saverId, goal);
     },

@@ -171,7 +171,9 @@ export function createRules(dependencies: RuleDependencies) {
           { pointer: '/type', detail: 'Type cannot change.' },
         ]);
       }
-      const merged = { ...toDraft(stored), ...patch };
+      const merged: Record<string, unknown> = { ...toDraft(stored), ...patch };
+      // null removes an optional field (a name, a payday's payer); a required one then fails validation.
+      for (const [key, value] of Object.entries(patch)) if (value === null) delete merged[key];
       // A rule funds one goal or a split: setting one clears the other.
       if ('split' in patch && patch.split !== undefined) delete merged.goalId;
       if ('goalId' in patch && patch.goalId !== undefined) delete merged.split;

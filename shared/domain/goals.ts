@@ -30,7 +30,8 @@ export const NewGoalSchema = z.strictObject({
   targetMinor: GoalSchema.shape.targetMinor,
   currency: CurrencyCodeSchema,
   deadline: GoalSchema.shape.deadline.default(null),
-  priority: GoalSchema.shape.priority.default(0),
+  /** Default: after the saver's other goals. */
+  priority: GoalSchema.shape.priority.optional(),
   whenReached: WhenReachedSchema.default('stop-rules'),
 });
 export type NewGoal = z.infer<typeof NewGoalSchema>;

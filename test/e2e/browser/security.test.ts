@@ -28,12 +28,10 @@ describe.skipIf(!browserJourneysRun).concurrent('the browser enforces what the s
       await page.goto('/login');
       await page.getByRole('heading', { level: 1 }).waitFor();
       // As an XSS would: a script element and an inline event handler put into the page.
-      const outcome = await page.evaluate(async () => {
-        const violations: string[] = [];
-        document.addEventListener('securitypolicyviolation', (event) =>
-          violations.push(event.violatedDirective),
-        );
-        const flags = window as unknown as { injectedScriptRan?: boolean; injectedHandlerRan?: boolean };
+      // (A string, run as page script: this project's types have no DOM.)
+      const outcome = (await page.evaluate(`(async () => {
+        const violations = [];
+        document.addEventListener('securitypolicyviolation', (event) => violations.push(event.violatedDirective));
         const script = document.createElement('script');
         script.textContent = 'window.injectedScriptRan = true;';
         document.body.append(script);
@@ -42,8 +40,8 @@ describe.skipIf(!browserJourneysRun).concurrent('the browser enforces what the s
         image.src = 'data:,not-an-image';
         document.body.append(image);
         await new Promise((resolve) => setTimeout(resolve, 500));
-        return { script: flags.injectedScriptRan, handler: flags.injectedHandlerRan, violations };
-      });
+        return { script: window.injectedScriptRan, handler: window.injectedHandlerRan, violations };
+      })()`)) as { script?: boolean; handler?: boolean; violations: string[] };
       expect(outcome.script).toBeUndefined();
       expect(outcome.handler).toBeUndefined();
       expect(outcome.violations.some((directive) => directive.startsWith('script-src'))).toBe(true);
@@ -78,11 +76,11 @@ describe.skipIf(!browserJourneysRun).concurrent('the browser enforces what the s
         sameSite: 'Strict',
         path: '/',
       });
-      const stored = await page.evaluate(() => ({
+      const stored = (await page.evaluate(`({
         cookie: document.cookie,
         local: JSON.stringify({ ...window.localStorage }),
         session: JSON.stringify({ ...window.sessionStorage }),
-      }));
+      })`)) as { cookie: string; local: string; session: string };
       // Script cannot read the refresh cookie, and nothing secret or personal is kept in storage.
       expect(stored.cookie).toBe('');
       for (const place of [stored.local, stored.session]) {

@@ -158,6 +158,23 @@ describe('rules', () => {
     expect(typeChange.status).toBe(422);
     const badMerge = await api('PATCH', `/api/rules/${coffee.body.id}`, { token, body: { multiplier: 3 } });
     expect(badMerge.status).toBe(400);
+    // null removes an optional field; a required one cannot be removed.
+    const named = await api('PATCH', `/api/rules/${coffee.body.id}`, { token, body: { name: 'Coffee' } });
+    expect(named.body.name).toBe('Coffee');
+    const unnamed = await api('PATCH', `/api/rules/${coffee.body.id}`, { token, body: { name: null } });
+    expect(unnamed.status).toBe(200);
+    expect(unnamed.body).not.toHaveProperty('name');
+    const noAmount = await api('PATCH', `/api/rules/${coffee.body.id}`, { token, body: { amount: null } });
+    expect(noAmount.status).toBe(400);
+  });
+
+  test('new goals come after the saver’s others unless they say otherwise', async () => {
+    const token = await newSaver();
+    const first = await api('POST', '/api/goals', { token, body: rome });
+    const second = await api('POST', '/api/goals', { token, body: { ...rome, name: 'Bike' } });
+    const chosen = await api('POST', '/api/goals', { token, body: { ...rome, name: 'Car', priority: 7 } });
+    const third = await api('POST', '/api/goals', { token, body: { ...rome, name: 'Sofa' } });
+    expect([first, second, chosen, third].map((goal) => goal.body.priority)).toEqual([0, 1, 7, 8]);
   });
 
   test('another saver’s goal cannot be funded (BOLA through references)', async () => {

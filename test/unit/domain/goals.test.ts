@@ -87,7 +87,6 @@ describe('goal data', () => {
       targetMinor: 800_000,
       currency: 'DKK',
       deadline: null,
-      priority: 0,
       whenReached: 'stop-rules',
     });
     expect(
