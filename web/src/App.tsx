@@ -11,12 +11,16 @@ import { clearFlashUnlessOnItsPage, showFlash, useFlash } from './flash.ts';
 import { useNotificationUpdates } from './notifications.ts';
 import { type AppLocation, navigate, useLocation } from './router.ts';
 import { SaverContext } from './saver.ts';
+import { useReloadOnSaverChange } from './saverUpdates.ts';
+import { savingNavItems, savingScreenFor } from './savingRoutes.tsx';
 import { ActivityScreen } from './screens/ActivityScreen.tsx';
 import { AuthScreen } from './screens/AuthScreen.tsx';
 import { ChooseAccountsScreen } from './screens/ChooseAccountsScreen.tsx';
 import { HomeScreen } from './screens/HomeScreen.tsx';
 import { LinkBankScreen } from './screens/LinkBankScreen.tsx';
 import { NotFoundScreen } from './screens/NotFoundScreen.tsx';
+import { FirstGoalScreen } from './screens/onboarding/FirstGoalScreen.tsx';
+import { PickRulesScreen } from './screens/onboarding/PickRulesScreen.tsx';
 import { SettingsScreen } from './screens/SettingsScreen.tsx';
 import { errorMessage, text } from './text.ts';
 import { Alert } from './ui/Alert.tsx';
@@ -32,6 +36,7 @@ let returnTo: string | null = null;
 
 const NAV_ITEMS = [
   { to: '/', label: text.nav.home, matches: (path: string) => path === '/' },
+  ...savingNavItems(text.nav),
   { to: '/activity', label: text.nav.activity, matches: (path: string) => path === '/activity' },
   { to: '/bank', label: text.nav.bank, matches: (path: string) => path.startsWith('/bank') },
   { to: '/settings', label: text.nav.settings, matches: (path: string) => path === '/settings' },
@@ -129,8 +134,12 @@ function screenFor(pathname: string): ReactNode {
       return <ChooseAccountsScreen />;
     case '/settings':
       return <SettingsScreen />;
+    case '/start/goal':
+      return <FirstGoalScreen />;
+    case '/start/rules':
+      return <PickRulesScreen />;
     default:
-      return <NotFoundScreen />;
+      return savingScreenFor(pathname) ?? <NotFoundScreen />;
   }
 }
 
@@ -139,6 +148,7 @@ function SignedIn({ location }: { location: AppLocation }) {
   const bankOutcome = location.search.get('bank');
   const leavingAuthPage = PUBLIC_PATHS.has(location.pathname);
   useNotificationUpdates(location.pathname);
+  useReloadOnSaverChange(saver.reload);
 
   // Before paint, so the saver never glimpses the page they are being sent away from. Safe to run
   // twice (React's strict mode does): `returnTo` is only spent once the destination is reached.

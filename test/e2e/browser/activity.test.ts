@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { purchase } from '#test/support/automation';
 import { apiClient } from '#test/support/local-system';
+import { expectNoSeriousA11yViolations } from './a11y.ts';
 import {
   type BrowserHarness,
   browserJourneysRun,
@@ -22,7 +23,7 @@ afterAll(async () => {
   await harness?.close();
 });
 
-const JOURNEY_TIMEOUT_MS = 60_000;
+const JOURNEY_TIMEOUT_MS = 150_000;
 const SMALL_PHONE = { width: 360, height: 760 } as const;
 
 /** The test helpers for the simulator take the API tests' system; only its `system` is used. */
@@ -71,6 +72,7 @@ describe.skipIf(!browserJourneysRun)('the automation in the browser', () => {
       await page.getByRole('heading', { level: 1, name: 'Activity' }).waitFor();
       await page.getByText('No saves yet — they appear after your bank is read.').waitFor();
       await page.getByText('No transfers yet.').waitFor();
+      await expectNoSeriousA11yViolations(page);
 
       // A card purchase at Nordea, then "Sync now" on home reads it.
       const bank = await api<{ sourceAccountId: string }>('GET', '/api/bank', { token });
@@ -104,6 +106,7 @@ describe.skipIf(!browserJourneysRun)('the automation in the browser', () => {
       const dialog = page.getByRole('dialog', { name: 'Cancel this transfer?' });
       await dialog.waitFor();
       expect(await textOf(dialog)).toContain('2,50 kr. stays in your spending account');
+      await expectNoSeriousA11yViolations(page);
       await page.keyboard.press('Escape');
       await dialog.waitFor({ state: 'hidden' });
 
@@ -130,6 +133,7 @@ describe.skipIf(!browserJourneysRun)('the automation in the browser', () => {
       await panel.waitFor();
       const notification = panel.getByRole('link', { name: /2,50 kr\. saved/ });
       expect(await textOf(notification)).toContain('2,50 kr. moved to your savings account.');
+      await expectNoSeriousA11yViolations(page);
       await nav.getByRole('link', { name: 'Home' }).click();
       await page.getByRole('heading', { level: 1, name: /Good|Hej/ }).waitFor();
       expect(await textOf(page.getByRole('region', { name: 'Goals' }))).toContain('2,50 kr. of 8.000,00 kr.');
@@ -180,6 +184,7 @@ describe.skipIf(!browserJourneysRun)('the automation in the browser', () => {
 
       await page.reload();
       await transfers.getByRole('listitem').filter({ hasText: 'Cancelled' }).waitFor();
+      await expectNoSeriousA11yViolations(page);
       await screenshot(page, 'desktop-activity');
 
       // At 360 px, Activity and home fit without sideways scrolling.
@@ -195,6 +200,7 @@ describe.skipIf(!browserJourneysRun)('the automation in the browser', () => {
       await nav.getByRole('link', { name: 'Home' }).click();
       await page.getByRole('button', { name: 'Sync now' }).waitFor();
       expect(await fitsViewport(page)).toBe(true);
+      await expectNoSeriousA11yViolations(page);
 
       await context.close();
       expect(problems).toEqual([]);

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, test } from 'vitest';
+import { expectNoSeriousA11yViolations } from './a11y.ts';
 import {
   type BrowserHarness,
   browserJourneysRun,
@@ -15,7 +16,7 @@ import {
 
 let harness: BrowserHarness;
 /** Whole journeys in a browser take longer than the suite's default test timeout allows. */
-const JOURNEY_TIMEOUT_MS = 45_000;
+const JOURNEY_TIMEOUT_MS = 90_000;
 
 const logOutButton = (page: Page) =>
   page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Log out' });
@@ -36,6 +37,7 @@ describe.skipIf(!browserJourneysRun).concurrent('signing up, logging in and stay
       const email = 'freja@example.dk';
       await page.goto('/signup');
       await page.getByRole('heading', { level: 1, name: 'Create your account' }).waitFor();
+      await expectNoSeriousA11yViolations(page);
       await screenshot(page, 'desktop-signup');
 
       await signUp(page, email);
@@ -43,13 +45,15 @@ describe.skipIf(!browserJourneysRun).concurrent('signing up, logging in and stay
       expect(await page.title()).toBe('Home · Sparegris');
       await page.getByRole('heading', { name: 'Get started' }).waitFor();
       await page.getByRole('link', { name: 'Link your Nordea account' }).waitFor();
-      // No goals exist yet, so none are shown: only what is coming.
-      await page.getByText('Goals arrive soon').waitFor();
+      // No goals yet: home shows the steps of getting started, the first one current.
+      const steps = page.getByRole('list', { name: 'Getting started' });
+      expect(await textOf(steps.locator('[aria-current="step"]'))).toContain('Link your Nordea account');
       // The new saver's default settings, in da-DK.
       const settings = await textOf(page.getByRole('region', { name: 'How Sparegris saves' }));
       expect(settings).toContain('1.000,00 kr.');
       expect(settings).toContain('50,00 kr.');
       expect(settings).toContain('Europe/Copenhagen');
+      await expectNoSeriousA11yViolations(page);
       await screenshot(page, 'desktop-home-new');
 
       // Nothing of the session is in web storage, and the cookie is out of script's reach.
@@ -61,7 +65,7 @@ describe.skipIf(!browserJourneysRun).concurrent('signing up, logging in and stay
       expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict' });
 
       // A reload restores the session from the cookie alone, on any page.
-      await page.getByRole('link', { name: 'Settings' }).click();
+      await page.getByRole('link', { name: 'Settings', exact: true }).click();
       await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
       await page.reload();
       await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
@@ -84,6 +88,7 @@ describe.skipIf(!browserJourneysRun).concurrent('signing up, logging in and stay
       expect(new URL(page.url()).pathname).toBe('/login');
       await page.reload();
       await page.getByRole('heading', { level: 1, name: 'Log in' }).waitFor();
+      await expectNoSeriousA11yViolations(page);
       await screenshot(page, 'desktop-login');
 
       await logIn(page, email);
@@ -142,6 +147,7 @@ describe.skipIf(!browserJourneysRun).concurrent('signing up, logging in and stay
       await logIn(page, 'demo@sparegris.dk', 'not the right phrase at all');
       await page.getByRole('alert').filter({ hasText: 'The email or password is not correct.' }).waitFor();
       expect(new URL(page.url()).pathname).toBe('/login');
+      await expectNoSeriousA11yViolations(page);
       await screenshot(page, 'desktop-login-error');
 
       await context.close();
@@ -179,6 +185,7 @@ describe.skipIf(!browserJourneysRun)('throttling', () => {
         .waitFor();
       const wait = page.getByRole('button', { name: /Try again in \d+ s/ });
       expect(await wait.isDisabled()).toBe(true);
+      await expectNoSeriousA11yViolations(page);
       await context.close();
       expect(problems).toEqual([]);
     },

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, test } from 'vitest';
+import { expectNoSeriousA11yViolations } from './a11y.ts';
 import {
   type BrowserHarness,
   browserJourneysRun,
@@ -22,7 +23,7 @@ afterAll(async () => {
 });
 
 /** Whole journeys in a browser take longer than the suite's default test timeout allows. */
-const JOURNEY_TIMEOUT_MS = 45_000;
+const JOURNEY_TIMEOUT_MS = 90_000;
 
 /** da-DK money: 12.345,67 kr. */
 const DANISH_AMOUNT = /-?\d{1,3}(\.\d{3})*,\d{2} kr\./;
@@ -34,6 +35,7 @@ async function linkNordea(page: Page, screenshotName?: string): Promise<void> {
   await page.getByRole('link', { name: 'Link your Nordea account' }).click();
   await page.getByRole('heading', { level: 1, name: 'Link your Nordea account' }).waitFor();
   await page.getByRole('heading', { name: 'What linking does' }).waitFor();
+  await expectNoSeriousA11yViolations(page);
   if (screenshotName) await screenshot(page, screenshotName);
   await page.getByRole('button', { name: 'Link Nordea' }).click();
   await page.waitForURL((url) => url.pathname === '/bank/accounts');
@@ -60,6 +62,7 @@ describe.skipIf(!browserJourneysRun).concurrent('linking Nordea', () => {
         expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe('/bank');
         await page.getByRole('button', { name: 'Link Nordea' }).waitFor();
       }
+      await expectNoSeriousA11yViolations(page);
       await page.getByRole('link', { name: 'Home' }).click();
 
       await linkNordea(page, 'desktop-link-nordea');
@@ -75,35 +78,43 @@ describe.skipIf(!browserJourneysRun).concurrent('linking Nordea', () => {
       expect(await savingsOption.getByRole('radio').isChecked()).toBe(true);
       expect(await textOf(currentOption)).toMatch(DANISH_AMOUNT);
       expect(await textOf(currentOption)).toMatch(ACCOUNT_NUMBER);
+      await expectNoSeriousA11yViolations(page);
       await screenshot(page, 'desktop-choose-accounts');
 
       // The same account on both sides is refused before anything is sent.
       await savings.locator('label', { hasText: 'Current account' }).click();
       await page.getByRole('button', { name: 'Save accounts' }).click();
       await savings.getByText('Choose a different account than the spending account.').waitFor();
+      await expectNoSeriousA11yViolations(page);
 
       await savingsOption.click();
       const sourceName = await textOf(currentOption.locator('.account-name'));
       const savingsName = await textOf(savingsOption.locator('.account-name'));
       await page.getByRole('button', { name: 'Save accounts' }).click();
-      await page.waitForURL((url) => url.pathname === '/');
+      // No goal yet: getting started carries on with the first goal; home waits behind "Skip for now".
+      await page.waitForURL((url) => url.pathname === '/start/goal');
       await page.getByRole('status').filter({ hasText: 'Your accounts are saved.' }).waitFor();
+      await page.getByRole('link', { name: 'Skip for now' }).click();
+      await page.waitForURL((url) => url.pathname === '/');
 
       const bank = page.getByRole('region', { name: 'Your Nordea accounts' });
       expect(await textOf(bank.locator('.account-tile-source .account-name'))).toBe(sourceName);
       expect(await textOf(bank.locator('.account-tile-savings .account-name'))).toBe(savingsName);
       expect(await textOf(bank.locator('.account-tile-source .account-balance'))).toMatch(DANISH_AMOUNT);
       expect(await textOf(bank)).toMatch(/Access valid until \d{1,2}\. \p{L}+ \d{4}/u);
-      await page.getByText('Goals arrive soon').waitFor();
+      await page
+        .getByRole('region', { name: 'Get started' })
+        .getByRole('link', { name: 'Create your first goal' })
+        .waitFor();
+      await expectNoSeriousA11yViolations(page);
       await screenshot(page, 'desktop-home');
 
       // The choice holds across a reload: it came from the server, not from the page's memory.
       await page.reload();
       await page.getByRole('region', { name: 'Your Nordea accounts' }).getByText(savingsName).waitFor();
 
-      await page.getByRole('link', { name: 'Settings' }).click();
+      await page.getByRole('link', { name: 'Settings', exact: true }).click();
       await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
-      await screenshot(page, 'desktop-settings');
       await page.getByRole('button', { name: 'Unlink Nordea' }).click();
       const dialog = page.getByRole('dialog', { name: 'Unlink Nordea?' });
       await dialog.waitFor();
@@ -113,6 +124,7 @@ describe.skipIf(!browserJourneysRun).concurrent('linking Nordea', () => {
       await page.getByRole('region', { name: 'Your Nordea accounts' }).waitFor();
       await page.getByRole('button', { name: 'Unlink Nordea' }).click();
       await dialog.waitFor();
+      await expectNoSeriousA11yViolations(page);
       await screenshot(page, 'desktop-unlink-dialog', 'viewport');
       await dialog.getByRole('button', { name: 'Yes, unlink' }).click();
       await page.getByRole('status').filter({ hasText: 'Nordea is unlinked.' }).waitFor();
@@ -120,6 +132,7 @@ describe.skipIf(!browserJourneysRun).concurrent('linking Nordea', () => {
 
       await page.getByRole('link', { name: 'Home' }).click();
       await page.getByRole('heading', { name: 'Get started' }).waitFor();
+      await expectNoSeriousA11yViolations(page);
 
       await context.close();
       expect(problems).toEqual([]);
@@ -134,6 +147,7 @@ describe.skipIf(!browserJourneysRun).concurrent('linking Nordea', () => {
       await page.goto('/login');
       await page.getByRole('heading', { level: 1, name: 'Log in' }).waitFor();
       expect(await fitsViewport(page)).toBe(true);
+      await expectNoSeriousA11yViolations(page);
       await screenshot(page, 'phone-login');
 
       await signUp(page, 'mads@example.dk');
@@ -145,12 +159,16 @@ describe.skipIf(!browserJourneysRun).concurrent('linking Nordea', () => {
       await screenshot(page, 'phone-choose-accounts');
       await page.getByRole('button', { name: 'Save accounts' }).click();
       await page.getByRole('status').filter({ hasText: 'Your accounts are saved.' }).waitFor();
+      await page.getByRole('link', { name: 'Skip for now' }).click();
+      await page.getByRole('region', { name: 'Your Nordea accounts' }).waitFor();
       expect(await fitsViewport(page)).toBe(true);
+      await expectNoSeriousA11yViolations(page);
       await screenshot(page, 'phone-home');
 
-      await page.getByRole('link', { name: 'Settings' }).click();
+      await page.getByRole('link', { name: 'Settings', exact: true }).click();
       await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
       expect(await fitsViewport(page)).toBe(true);
+      await expectNoSeriousA11yViolations(page);
       await screenshot(page, 'phone-settings');
 
       await context.close();

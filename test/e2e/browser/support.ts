@@ -114,7 +114,8 @@ export async function openPage(
     timezoneId: 'Europe/Copenhagen',
   });
   const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  // Generous: the journeys share a small machine, and sign-up hashes with scrypt on purpose.
+  page.setDefaultTimeout(20_000);
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
@@ -136,7 +137,7 @@ export async function signUp(page: Page, email: string, password = PASSWORD): Pr
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByText(`Signed in as ${email}`).waitFor();
+  await page.getByText(`Signed in as ${email}`).waitFor({ timeout: 30_000 });
 }
 
 export async function logIn(page: Page, email: string, password = PASSWORD): Promise<void> {
@@ -172,4 +173,111 @@ export async function screenshot(
     caret: 'hide',
     animations: 'disabled',
   });
+}
+
+// --- The bank and the jobs behind the browser (issue 8 journeys) -------------------------------------
+
+/** Today in Copenhagen: the date the simulated bank books on. */
+export const bankToday = (): string =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Copenhagen' }).format(new Date());
+
+/** The simulator's loopback admin API (DESIGN §6). */
+export async function simulatorAdmin<T = Record<string, unknown>>(
+  harness: BrowserHarness,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const response = await fetch(`http://127.0.0.1:${harness.system.ports.simulator}/__admin${path}`, {
+    method,
+    ...(body === undefined
+      ? {}
+      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`simulator admin ${method} ${path}: ${response.status} ${text}`);
+  return (text ? JSON.parse(text) : {}) as T;
+}
+
+/** A booked card purchase today at the simulated bank, as the card terminal would report it. */
+export async function bookCardPurchase(
+  harness: BrowserHarness,
+  accountId: string,
+  amount: string,
+  counterparty = 'Netto',
+): Promise<void> {
+  await simulatorAdmin(harness, 'POST', `/accounts/${encodeURIComponent(accountId)}/transactions`, {
+    amount: `-${amount}`,
+    currency: 'DKK',
+    status: 'billed',
+    counterparty_name: counterparty,
+    card_number: '4571 10** **** 1234',
+    booking_date: bankToday(),
+  });
+}
+
+/** Every payment the simulated bank has received. */
+export async function bankPayments(
+  harness: BrowserHarness,
+): Promise<{ _id: string; external_id?: string; payment_status: string }[]> {
+  return (await simulatorAdmin<{ payments: [] }>(harness, 'GET', '/payments')).payments;
+}
+
+/** Runs a scheduled job or queue worker now, over HTTP, as `curl -X POST …/api/__local/jobs/<name>` does. */
+export async function runLocalJob(harness: BrowserHarness, name: string): Promise<unknown> {
+  const response = await fetch(`${harness.system.url}/api/__local/jobs/${name}`, { method: 'POST' });
+  if (!response.ok) throw new Error(`job ${name}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+/** A JSON call to the API, with a bearer token when given. */
+export async function callApi<T = Record<string, unknown>>(
+  harness: BrowserHarness,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown } = {},
+): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${harness.system.url}${path}`, {
+    method,
+    headers: {
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    },
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as T };
+}
+
+/** An access token for a saver, from the API's own login (the browser keeps its own session). */
+export async function apiToken(harness: BrowserHarness, email: string, password = PASSWORD): Promise<string> {
+  const login = await callApi<{ accessToken: string }>(harness, 'POST', '/api/auth/login', {
+    body: { email, password },
+  });
+  if (login.status !== 200) throw new Error(`login ${email}: ${login.status}`);
+  return login.body.accessToken;
+}
+
+/**
+ * Links Nordea for a saver without the browser: the simulator answers the authorize URL straight
+ * back to the API's callback, which keeps the preselected accounts.
+ */
+export async function linkBankByApi(
+  harness: BrowserHarness,
+  token: string,
+): Promise<{ sourceAccountId: string; savingsAccountId: string; availableMinor: number }> {
+  const connect = await callApi<{ authorizeUrl: string }>(harness, 'POST', '/api/bank/connect', { token });
+  const back = await fetch(connect.body.authorizeUrl);
+  if (!back.url.includes('bank=linked')) throw new Error(`linking ended at ${back.url}`);
+  const bank = await callApi<{
+    sourceAccountId: string;
+    savingsAccountId: string;
+    accounts: { id: string; availableMinor: number }[];
+  }>(harness, 'GET', '/api/bank', { token });
+  const source = bank.body.accounts.find((account) => account.id === bank.body.sourceAccountId);
+  return {
+    sourceAccountId: bank.body.sourceAccountId,
+    savingsAccountId: bank.body.savingsAccountId,
+    availableMinor: source?.availableMinor ?? 0,
+  };
 }

@@ -128,4 +128,118 @@ export interface Goal {
   deadline: string | null;
   savedMinor: number;
   status: 'active' | 'reached' | 'archived';
+  /** Lower comes first; rules of a reached goal with `move-to-next` fund the next one in this order. */
+  priority: number;
+  whenReached: GoalWhenReached;
+  projection: GoalProjection;
+}
+
+/* Goals, rules and habits screens (GET /api/goals, /api/rules, /api/habits). */
+
+export type GoalWhenReached = 'stop-rules' | 'move-to-next';
+
+/** A goal's derived figures, from its recent saving pace. */
+export interface GoalProjection {
+  progressPercent: number;
+  remainingMinor: number;
+  pacePerWeekMinor: number;
+  /** null: no pace yet to project from, or already reached. */
+  projectedCompletionDate: string | null;
+  /** null without a deadline. */
+  neededPerWeekMinor: number | null;
+  /** null without a deadline. */
+  onTrack: boolean | null;
+}
+
+export type RuleType =
+  | 'round-up'
+  | 'guilty-pleasure'
+  | 'payday'
+  | 'set-and-forget'
+  | '52-week'
+  | 'habit'
+  | 'spend-less'
+  | 'no-spend-day';
+
+export interface RuleCaps {
+  perDayMinor?: number;
+  perWeekMinor?: number;
+  perMonthMinor?: number;
+}
+
+/** Which purchases a rule means; every given field must match. */
+export interface PurchaseMatch {
+  merchantText?: string;
+  counterparty?: string;
+  category?: string;
+}
+
+export type SaveAmount = { kind: 'fixed'; amountMinor: number } | { kind: 'percent'; percent: number };
+
+export type RuleSchedule =
+  | { every: 'day' }
+  | { every: 'week'; weekday: number }
+  | { every: 'month'; dayOfMonth: number };
+
+/** A rule's own fields, by type (shared/domain/rules.ts is the authority). */
+export type RuleFields =
+  | { type: 'round-up'; roundToMinor: number; multiplier: number }
+  | { type: 'guilty-pleasure'; match: PurchaseMatch; amount: SaveAmount }
+  | { type: 'payday'; thresholdMinor: number; counterparty?: string; amount: SaveAmount }
+  | { type: 'set-and-forget'; schedule: RuleSchedule; amountMinor: number }
+  | { type: '52-week'; unitMinor: number; direction: 'forward' | 'reverse'; startDate: string }
+  | {
+      type: 'habit';
+      habitId: string;
+      amountMinor: number;
+      streakBonus?: { afterDays: number; multiplier: number };
+    }
+  | { type: 'spend-less'; match: PurchaseMatch; period: 'week' | 'month'; budgetMinor: number }
+  | { type: 'no-spend-day'; match?: PurchaseMatch; amountMinor: number };
+
+/** A rule as the saver sends it (POST /api/rules, backtest drafts). */
+export type DraftRule = RuleFields & {
+  name?: string;
+  goalId?: string;
+  split?: { goalId: string; percent: number }[];
+  caps: RuleCaps;
+  paused: boolean;
+};
+
+export type Rule = DraftRule & { id: string; activeFrom: string };
+
+/** What POST /api/rules/backtest answers. */
+export interface BacktestResult {
+  ruleId: string | null;
+  currency: string;
+  fromDate: string;
+  toDate: string;
+  days: number;
+  transactionCount: number;
+  totalMinor: number;
+  transferredMinor: number;
+  transferCount: number;
+  entryCount: number;
+  skippedCount: number;
+  capHits: number;
+  budgetHits: number;
+  floorHits: number;
+  floorApplied: boolean;
+  /** Saved per ISO week (`2026-W47`), oldest first. */
+  weekly: { week: string; savedMinor: number }[];
+  summary: string;
+}
+
+export interface Habit {
+  id: string;
+  name: string;
+  emoji: string | null;
+  streakDays: number;
+  loggedToday: number;
+  lastLoggedAt: string | null;
+}
+
+/** POST /api/habits answers the habit with its personal webhook; the secret is shown only then. */
+export interface NewHabit extends Habit {
+  webhook: { url: string; secret: string };
 }

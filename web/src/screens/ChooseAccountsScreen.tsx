@@ -1,7 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import { ApiError } from '../api/problem.ts';
 import { apiRequest } from '../api/session.ts';
-import type { BankAccount, BankConnection } from '../api/types.ts';
+import type { BankAccount, BankConnection, Goal, ListPage } from '../api/types.ts';
 import { showFlash } from '../flash.ts';
 import { formatAccountNumber } from '../format.ts';
 import { navigate } from '../router.ts';
@@ -101,8 +101,11 @@ function AccountsForm({ bank }: { bank: BankConnection }) {
       await apiRequest<BankConnection>('PUT', '/api/bank/accounts', {
         body: { sourceAccountId: source, savingsAccountId: savings },
       });
-      showFlash({ tone: 'success', message: text.bank.saved, path: '/' });
-      navigate('/');
+      // A saver with no goal yet carries on getting started: their first goal, then its rules.
+      const goals = await apiRequest<ListPage<Goal>>('GET', '/api/goals').catch(() => null);
+      const next = goals !== null && goals.items.length === 0 ? '/start/goal' : '/';
+      showFlash({ tone: 'success', message: text.bank.saved, path: next });
+      navigate(next);
     } catch (error) {
       if (error instanceof ApiError && error.fieldProblems.length > 0) {
         setErrors({

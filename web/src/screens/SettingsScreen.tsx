@@ -10,8 +10,12 @@ import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
 import { Link } from '../ui/Link.tsx';
 import { LoadError, Skeleton } from '../ui/LoadState.tsx';
 import { Page } from '../ui/Page.tsx';
-import { SettingsSummary } from '../ui/SettingsSummary.tsx';
 import { useResource } from '../ui/useResource.ts';
+import { ConsentRenewal } from './settings/ConsentRenewal.tsx';
+import { DeleteAccount } from './settings/DeleteAccount.tsx';
+import { ExportData } from './settings/ExportData.tsx';
+import { PauseSaving } from './settings/PauseSaving.tsx';
+import { SavingSettingsForm } from './settings/SavingSettingsForm.tsx';
 
 function BankConnectionSettings({ bank, reload }: { bank: BankConnection; reload: () => void }) {
   const [confirming, setConfirming] = useState(false);
@@ -50,6 +54,7 @@ function BankConnectionSettings({ bank, reload }: { bank: BankConnection; reload
   return (
     <>
       <BankSummary bank={bank} />
+      <ConsentRenewal bank={bank} />
       <section className="card danger-zone" aria-labelledby="unlink-title">
         <h2 id="unlink-title">{text.bank.unlink}</h2>
         <p className="muted">{text.bank.unlinkBody}</p>
@@ -105,6 +110,10 @@ export function SettingsScreen() {
     <Page title={text.settings.title}>
       <div className="settings-grid">
         <div className="stack-large">
+          <SavingSettingsForm settings={saver} />
+          <PauseSaving settings={saver} />
+        </div>
+        <div className="stack-large">
           {bank.state === 'loading' && (
             <section className="card">
               <Skeleton lines={4} />
@@ -112,10 +121,9 @@ export function SettingsScreen() {
           )}
           {bank.state === 'failed' && <LoadError error={bank.error} retry={bank.reload} />}
           {bank.state === 'ready' && <BankConnectionSettings bank={bank.data} reload={bank.reload} />}
-        </div>
-        <div className="stack-large">
-          <SettingsSummary settings={saver} />
+          <ExportData />
           <AccountSettings />
+          <DeleteAccount />
         </div>
       </div>
     </Page>

@@ -1,8 +1,9 @@
 import type { SaverSettings } from '../api/types.ts';
 import { text } from '../text.ts';
+import { Link } from './Link.tsx';
 import { Money } from './Money.tsx';
 
-/** The saver's saving settings, read-only until `PATCH /api/me` has a screen. */
+/** The saver's saving settings at a glance; they are changed on the settings screen. */
 export function SettingsSummary({ settings }: { settings: SaverSettings }) {
   const { currency, locale } = settings;
   return (
@@ -46,7 +47,9 @@ export function SettingsSummary({ settings }: { settings: SaverSettings }) {
           <dd>{settings.timeZone.replace(/_/g, ' ')}</dd>
         </div>
       </dl>
-      <p className="muted">{text.settings.readOnlyNote}</p>
+      <Link to="/settings" className="button button-secondary button-small">
+        {text.settingsEdit.changeSettings}
+      </Link>
     </section>
   );
 }
