@@ -37,6 +37,8 @@ export interface HabitView {
   streakDays: number;
   loggedToday: number;
   lastLoggedAt: string | null;
+  /** The personal webhook's address; its secret is shown once, at creation, and never again. */
+  webhookUrl: string;
 }
 
 export interface HabitDependencies {
@@ -76,6 +78,8 @@ const logId = (habitId: string, at: Date) =>
 export function createHabits(dependencies: HabitDependencies) {
   const { habits, logs, rules, hooks, limiter, settingsOf, webOrigin, now } = dependencies;
 
+  const webhookUrlOf = (hookId: string) => `${webOrigin}/api/hooks/${hookId}`;
+
   const view = async (saverId: string, habit: StoredHabit, timeZone: string): Promise<HabitView> => {
     const recent = await logs.listByIdPrefix(saverId, `${habit.id}_`, {
       limit: STREAK_HISTORY,
@@ -92,6 +96,7 @@ export function createHabits(dependencies: HabitDependencies) {
       loggedToday: recent.filter((action) => localDateOf(new Date(action.occurredAt), timeZone) === today)
         .length,
       lastLoggedAt: recent[0]?.occurredAt ?? null,
+      webhookUrl: webhookUrlOf(habit.hookId),
     };
   };
 
@@ -157,7 +162,7 @@ export function createHabits(dependencies: HabitDependencies) {
       const { timeZone } = await settingsOf(saverId);
       return {
         ...(await view(saverId, habit, timeZone)),
-        webhook: { url: `${webOrigin}/api/hooks/${habit.hookId}`, secret },
+        webhook: { url: webhookUrlOf(habit.hookId), secret },
       };
     },
 

@@ -39,7 +39,9 @@ test('a habit is created with a personal webhook, logged in the app and through 
   const { body } = await api<{ items: { streakDays: number; loggedToday: number }[] }>('GET', '/api/habits', {
     token,
   });
-  expect(body.items).toEqual([expect.objectContaining({ streakDays: 2, loggedToday: 2 })]);
+  expect(body.items).toEqual([
+    expect.objectContaining({ streakDays: 2, loggedToday: 2, webhookUrl: created.body.webhook.url }),
+  ]);
   // The secret is shown once: the list does not carry it.
   expect(JSON.stringify(body)).not.toContain(created.body.webhook.secret);
 });
