@@ -10,7 +10,10 @@ import { Conflict, InvalidCredentials, NotAuthenticated, RuleViolation, Throttle
 import { createRateLimiter, SIGNUPS_PER_ADDRESS } from './rate-limit.ts';
 
 export interface AuthDependencies {
-  savers: Pick<SaverRepository, 'createLogin' | 'getLogin' | 'updatePasswordHash' | 'createProfile'>;
+  savers: Pick<
+    SaverRepository,
+    'createLogin' | 'getLogin' | 'updatePasswordHash' | 'createProfile' | 'endSessionsBefore'
+  >;
   sessions: RefreshSessions;
   throttle: LoginThrottle;
   /** For the sign-up rate per client address. */
@@ -132,8 +135,14 @@ export function createAuth(dependencies: AuthDependencies) {
       audit('logout');
     },
 
-    /** Ends every session of the saver, on every device: each refresh family is revoked. */
+    /**
+     * Ends every session of the saver, on every device: each refresh family is revoked and access
+     * tokens issued before this second are refused from now on (those of this very second stay
+     * valid, so a login right after is not caught by it).
+     */
     async logoutEverywhere(saverId: string): Promise<void> {
+      const thisSecond = new Date(Math.floor(now().getTime() / 1000) * 1000).toISOString();
+      await savers.endSessionsBefore(saverId, thisSecond);
       await sessions.revokeAll(saverId);
       audit('logout-everywhere', { saverId });
     },

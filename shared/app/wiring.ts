@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { type AccessTokens, createAccessTokens } from '#auth/access-tokens';
+import { type AccessTokens, createAccessTokens, InvalidAccessTokenError } from '#auth/access-tokens';
 import { createLoginThrottle } from '#auth/login-throttle';
 import { createRefreshSessions } from '#auth/refresh-sessions';
 import { NordeaClient } from '#bank/client';
@@ -60,8 +60,19 @@ export async function tokens(): Promise<AccessTokens> {
   return accessTokens.tokens;
 }
 
-/** Verifies Bearer access tokens for saverHandler. */
-export const authenticateSaver = bearerAuthenticator(async (token) => (await tokens()).verify(token));
+/**
+ * Verifies Bearer access tokens for saverHandler, then that the saver still exists and has not
+ * logged out everywhere since the token was issued (one consistent read of the profile), so an
+ * erased saver's or a revoked session's token stops working at once, not when it expires.
+ */
+export const authenticateSaver = bearerAuthenticator(async (token) => {
+  const claims = await (await tokens()).verify(token);
+  const profile = await savers().getProfile(claims.subject);
+  if (!profile || (profile.sessionsNotBefore && claims.issuedAt.toISOString() < profile.sessionsNotBefore)) {
+    throw new InvalidAccessTokenError('revoked');
+  }
+  return claims;
+});
 
 let saverRepository: SaverRepository | undefined;
 export const savers = (): SaverRepository => {

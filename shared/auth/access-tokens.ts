@@ -165,7 +165,9 @@ export type AccessTokenRejection =
   | 'invalid_signature'
   | 'expired'
   | 'not_yet_valid'
-  | 'invalid_claims';
+  | 'invalid_claims'
+  /** Valid, but its saver logged out everywhere after it was issued, or no longer exists. */
+  | 'revoked';
 
 /** One error for every rejected token; `reason` is for logs and tests, never for the client. */
 export class InvalidAccessTokenError extends Error {

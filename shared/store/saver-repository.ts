@@ -21,6 +21,8 @@ export interface SaverProfile {
   settings: SaverSettings;
   createdAt: string;
   updatedAt: string;
+  /** Access tokens issued before this second are refused (log out everywhere). */
+  sessionsNotBefore?: string;
 }
 
 /**
@@ -97,6 +99,7 @@ export class SaverRepository {
       settings: SaverSettingsSchema.parse(item.settings),
       createdAt: item.createdAt,
       updatedAt: item.updatedAt,
+      ...(item.sessionsNotBefore ? { sessionsNotBefore: item.sessionsNotBefore } : {}),
     };
   }
 
@@ -110,6 +113,21 @@ export class SaverRepository {
           UpdateExpression: 'SET settings = :settings, updatedAt = :at',
           ConditionExpression: 'attribute_exists(PK)',
           ExpressionAttributeValues: { ':settings': settings, ':at': updatedAt },
+        }),
+      ),
+    );
+  }
+
+  /** From now on, access tokens issued before `at` are refused. */
+  async endSessionsBefore(saverId: string, at: string): Promise<boolean> {
+    return conditionally(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.saverProfile(saverId),
+          UpdateExpression: 'SET sessionsNotBefore = :at',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':at': at },
         }),
       ),
     );

@@ -94,8 +94,15 @@ describe('the audit log', () => {
     const stranger = await local.newSaver('bystander');
     const strangerCookie = refreshCookieOf(stranger.signup) ?? '';
 
+    // Tokens of the very second of the logout stay valid (so a login right after works): step past it.
+    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 50));
+    const laptopToken = laptopLogin.body.accessToken as string;
     const everywhere = await api('POST', '/api/auth/logout-all', { token });
     expect(everywhere.status).toBe(204);
+    // Access tokens issued before are refused at once, not when they expire.
+    expect((await api('GET', '/api/me', { token: laptopToken })).status).toBe(401);
+    expect((await api('GET', '/api/me', { token })).status).toBe(401);
+    expect((await api('GET', '/api/me', { token: stranger.token })).status).toBe(200);
     expect(everywhere.headers.getSetCookie()[0]).toMatch(/Max-Age=0/);
 
     // Neither device can get a new access token; another saver's session is untouched.
@@ -107,6 +114,7 @@ describe('the audit log', () => {
     expect((await api('POST', '/api/auth/refresh', { cookie: refreshCookieOf(again) ?? '' })).status).toBe(
       200,
     );
+    expect((await api('GET', '/api/me', { token: again.body.accessToken as string })).status).toBe(200);
     // Without a valid access token there is nothing to end.
     expect((await api('POST', '/api/auth/logout-all', {})).status).toBe(401);
 
