@@ -7,6 +7,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type CfnLogGroup, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { lambdaBundling, lambdaNodeOptions } from '../bundling.ts';
 import type { FunctionAccess } from '../definitions.ts';
 import { nordeaEndpoint, resourceNames, type Stage } from '../stage.ts';
 import { nagResource } from './nag.ts';
@@ -70,7 +71,7 @@ export interface AppFunctionProps {
 
 /**
  * Every Lambda of Sparegris: Node.js 24 on ARM64, bundled by the local esbuild as ESM with source
- * maps, X-Ray tracing, its own log group with explicit retention, and a role that can write to that
+ * maps (the options of stacks/bundling.ts, which bench/bundles.ts measures), X-Ray tracing, its own log group with explicit retention, and a role that can write to that
  * log group and nothing else until a stack grants more.
  */
 export class AppFunction extends Construct {
@@ -107,16 +108,32 @@ export class AppFunction extends Construct {
       environment: {
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: 'sparegris',
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: lambdaNodeOptions,
       },
+      // How and why: lambdaBundling (stacks/bundling.ts), measured by `npm run bench:bundles` (issue 7),
+      // median in-process import() over fresh Node processes, same run, 2-core shared machine:
+      // - ESM, not CJS: the same code imported ~1.4× slower as CJS (goals-list 483 vs 333 ms CPU).
+      // - The SDK bundled, not external: with @aws-sdk/* external the import was ~1.6× slower (551 vs
+      //   333 ms CPU), the SDK then loading as hundreds of CommonJS files; Lambda's runtime SDK is also
+      //   CommonJS on disk and not the version we pin (3.1169) and test.
+      // - mainFields module,main: the SDK's ES builds (dist-es) tree-shake where its dist-cjs cannot.
+      //   The GetItem floor went 522 → 330 KB and its import 257 → 146 ms CPU; a table handler
+      //   1,259 → 1,046 KB, 547 → 333 ms. No package is bundled twice (no dist-cjs left in the metafile).
+      // - minify: a smaller file to read and parse; source maps for stack traces (NODE_OPTIONS), but
+      //   without sourcesContent: the map shrinks 4.3 → 1.4 MB and the import with
+      //   --enable-source-maps gets 15–20% faster, and traces still map to file:line.
+      // - Tree-shaking is esbuild's default when bundling; what it cannot shake is zod's classic API
+      //   (~444 KB in every function that imports it) and the X-Ray SDK under Powertools Tracer
+      //   (~100 KB): code changes, listed in issue 7.
       bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        // The whole SDK is bundled: one ESM file loads faster than the runtime's many CJS files.
-        externalModules: [],
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        format: lambdaBundling.format === 'esm' ? OutputFormat.ESM : OutputFormat.CJS,
+        target: lambdaBundling.target,
+        minify: lambdaBundling.minify,
+        sourceMap: lambdaBundling.sourceMap,
+        sourcesContent: lambdaBundling.sourcesContent,
+        externalModules: [...lambdaBundling.externalModules],
+        mainFields: [...lambdaBundling.mainFields],
+        banner: lambdaBundling.banner,
         tsconfig: resolve(repositoryRoot, 'tsconfig.json'),
         commandHooks: {
           beforeBundling: () => [],
