@@ -56,6 +56,17 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** A runaway continuation chain is a bank fault, not a reason to loop forever. */
 const MAX_TRANSACTION_PAGES = 1000;
 
+/** Nordea's own web hosts (login and signing pages), in every country it serves. */
+const NORDEA_HOSTS = /(^|\.)(nordea\.(com|dk|fi|no|se)|nordeaopenbanking\.com)$/;
+
+const toUrl = (text: string): URL | undefined => {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+};
+
 export interface TransactionRange {
   /** Inclusive, `YYYY-MM-DD`. */
   fromDate: string;
@@ -128,6 +139,9 @@ export class NordeaClient {
       location = new URL(locationHeader, this.transport.buildUrl(this.config.paths.authorize));
     } catch (error) {
       throw new BankResponseError('Authorize answered with an unusable Location', { cause: error });
+    }
+    if (!this.isBrowserLinkWeTrust(location)) {
+      throw new BankResponseError('Authorize sent the browser somewhere that is not Nordea or us');
     }
     const code = isRedirectBack(location, this.config.redirectUri)
       ? parseAuthorizationCallback(location, parsed.state)
@@ -349,7 +363,27 @@ export class NordeaClient {
       product: 'pis',
       retry: 'refusal',
     });
-    return mapConfirmation(parseBankJson(response, paymentListResponseSchema, 'Payment confirmation'));
+    const confirmation = mapConfirmation(
+      parseBankJson(response, paymentListResponseSchema, 'Payment confirmation'),
+    );
+    // The payments are confirmed either way; a link to anywhere else is not shown to the saver.
+    const { signingUrl } = confirmation;
+    if (signingUrl !== undefined && !this.isBrowserLinkWeTrust(toUrl(signingUrl))) {
+      return { ...confirmation, signingUrl: undefined };
+    }
+    return confirmation;
+  }
+
+  /**
+   * Links the bank hands us for the saver's browser (its login page, a payment's signing page) may
+   * only lead to Nordea (or the configured API host, e.g. the simulator) or back to our redirect:
+   * https, or the configured scheme of those hosts, and no credentials in the URL.
+   */
+  private isBrowserLinkWeTrust(url: URL | undefined): boolean {
+    if (url === undefined || url.username !== '' || url.password !== '') return false;
+    const configured = [new URL(this.config.baseUrl), new URL(this.config.redirectUri)];
+    if (configured.some((known) => known.protocol === url.protocol && known.host === url.host)) return true;
+    return url.protocol === 'https:' && NORDEA_HOSTS.test(url.hostname);
   }
 
   async getPayment(accessToken: string, paymentId: string, options: CallOptions): Promise<BankPayment> {

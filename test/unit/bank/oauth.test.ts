@@ -5,6 +5,7 @@ import {
   BankAuthorizationError,
   BankConsentRevokedError,
   BankCredentialsError,
+  BankResponseError,
   OAuthStateMismatchError,
 } from '#bank/errors';
 import { saverPresent, UNATTENDED } from '#bank/transport';
@@ -62,13 +63,26 @@ describe('redirect OAuth', () => {
   it('returns the login page for the browser when the bank redirects elsewhere (production)', async () => {
     bank.on('POST /personal/v5/authorize', {
       status: 302,
-      headers: { Location: 'https://login.nordea.example/authorize?session=abc' },
+      headers: { Location: 'https://identify.nordea.com/authorize?session=abc' },
     });
     const start = await client.startAuthorization(authorizeRequest, present);
     expect(start).toEqual({
-      redirectUrl: 'https://login.nordea.example/authorize?session=abc',
+      redirectUrl: 'https://identify.nordea.com/authorize?session=abc',
       code: undefined,
     });
+  });
+
+  it('refuses to send the browser anywhere but Nordea or back to us', async () => {
+    for (const location of [
+      'https://evil.example/authorize?session=abc',
+      'http://identify.nordea.com/authorize',
+      'https://identify.nordea.com.evil.example/authorize',
+      'https://user:pass@identify.nordea.com/authorize',
+      'javascript:alert(1)',
+    ]) {
+      bank.on('POST /personal/v5/authorize', { status: 302, headers: { Location: location } });
+      await expect(client.startAuthorization(authorizeRequest, present)).rejects.toThrow(BankResponseError);
+    }
   });
 
   it('refuses a redirect back whose state differs from ours', async () => {

@@ -115,12 +115,28 @@ describe('domestic payments v5', () => {
     });
   });
 
+  it('drops a signing link that does not lead to Nordea, keeping the confirmation', async () => {
+    for (const href of ['https://evil.example/sign', 'javascript:alert(1)', 'not a url']) {
+      bank.on('PUT /personal/v5/payments', {
+        status: 200,
+        body: {
+          group_header: { http_code: 200 },
+          _links: [{ rel: 'signing', href }],
+          response: { payments: [nordeaPayment({ payment_status: 'PendingUserApproval' })] },
+        },
+      });
+      const confirmation = await client.confirmPayments('t', ['pay-1'], unattended);
+      expect(confirmation.signingUrl).toBeUndefined();
+      expect(confirmation.payments[0]?.status).toBe('pending_user_approval');
+    }
+  });
+
   it('confirms payments and returns the signing link', async () => {
     bank.on('PUT /personal/v5/payments', {
       status: 200,
       body: {
         group_header: { http_code: 200 },
-        _links: [{ rel: 'signing', href: 'https://sandbox.example/sign?id=1' }],
+        _links: [{ rel: 'signing', href: 'https://open.nordea.com/sign?id=1' }],
         response: { payments: [nordeaPayment({ payment_status: 'PendingUserApproval' })] },
       },
     });
@@ -129,7 +145,7 @@ describe('domestic payments v5', () => {
       redirectUrl: 'https://app.example/transfers',
       state: 'confirm-state',
     });
-    expect(confirmation.signingUrl).toBe('https://sandbox.example/sign?id=1');
+    expect(confirmation.signingUrl).toBe('https://open.nordea.com/sign?id=1');
     expect(confirmation.payments[0]?.status).toBe('pending_user_approval');
     expect(JSON.parse(bank.requests[0]?.body ?? '')).toEqual({
       payments_ids: ['pay-1'],
