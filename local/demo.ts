@@ -108,8 +108,8 @@ async function linkDemoBank(saverId: string): Promise<void> {
   });
   // The browser would follow authorizeUrl to the bank and come back to the callback; with the consent
   // page skipped, the bank's answer already is that redirect back (code and state).
-  const { authorizeUrl } = await linking.connect(saverId, SEED_CONTEXT);
-  const outcome = await linking.callback(new URL(authorizeUrl).searchParams, SEED_CONTEXT);
+  const { authorizeUrl, state } = await linking.connect(saverId, SEED_CONTEXT);
+  const outcome = await linking.callback(new URL(authorizeUrl).searchParams, SEED_CONTEXT, state);
   if (!outcome.endsWith('bank=linked')) throw new Error(`linking the demo bank ended with ${outcome}`);
 }
 

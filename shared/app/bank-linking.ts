@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { sameSecret } from '#auth/same-secret';
 import type { BankTokenSet } from '#bank/authorization';
 import type { NordeaClient } from '#bank/client';
 import { BankAuthorizationError, BankError, OAuthStateMismatchError } from '#bank/errors';
@@ -9,7 +10,7 @@ import type { SecretVault } from '#store/secret-vault';
 import { NotFound, RuleViolation } from './errors.ts';
 
 /** How long a started link may take to come back through the bank's login. */
-const LINK_STATE_SECONDS = 15 * 60;
+export const LINK_STATE_SECONDS = 15 * 60;
 /** PSD2 consents last at most 180 days; we ask for 90 and renew. */
 export const CONSENT_DAYS = 90;
 /** What a consent covers: reading accounts, balances and transactions, and paying into savings. */
@@ -71,8 +72,14 @@ export function createBankLinking(dependencies: BankLinkingDependencies) {
   const back = (outcome: string) => `${webOrigin}/?bank=${encodeURIComponent(outcome)}`;
 
   return {
-    /** Starts the redirect flow: where to send the saver's browser. */
-    async connect(saverId: string, context: RequestContext): Promise<{ authorizeUrl: string }> {
+    /**
+     * Starts the redirect flow: where to send the saver's browser, and the state that browser must
+     * bring back (in a cookie) for the callback to link anything.
+     */
+    async connect(
+      saverId: string,
+      context: RequestContext,
+    ): Promise<{ authorizeUrl: string; state: string }> {
       const state = randomBytes(32).toString('base64url');
       await bank.putLinkState(
         hashState(state),
@@ -88,16 +95,23 @@ export function createBankLinking(dependencies: BankLinkingDependencies) {
         },
         { context },
       );
-      return { authorizeUrl: start.redirectUrl };
+      return { authorizeUrl: start.redirectUrl, state };
     },
 
     /**
-     * The bank's redirect back: the state (not a cookie, which SameSite=Strict withholds on this
-     * cross-site navigation) says whose link it is, and works once. Returns where to send the browser.
+     * The bank's redirect back: the state (not the refresh cookie, which SameSite=Strict withholds on
+     * this cross-site navigation) says whose link it is, and works once; the browser must bring the
+     * same state in its bank-link cookie. Returns where to send the browser.
      */
-    async callback(query: URLSearchParams, context: RequestContext): Promise<string> {
+    async callback(
+      query: URLSearchParams,
+      context: RequestContext,
+      browserState: string | undefined,
+    ): Promise<string> {
       const state = query.get('state');
       if (!state) return back('error');
+      // Someone else's browser finishing a consent the saver started (or the other way round).
+      if (browserState === undefined || !sameSecret(browserState, state)) return back('other-browser');
       const saverId = await bank.consumeLinkState(hashState(state), now());
       if (!saverId) return back('expired');
       const nordea = await client();

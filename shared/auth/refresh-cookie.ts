@@ -26,19 +26,21 @@ export interface CookieSources {
   readonly cookies?: readonly string[] | undefined;
 }
 
+/** Every value of the cookie `name` in the request (a browser may send duplicates), in order. */
+export function readCookies(sources: CookieSources, name: string): string[] {
+  const pairs = [...(sources.cookies ?? []), ...(sources.cookieHeader ?? '').split(';')];
+  return pairs.flatMap((pair) => {
+    const separator = pair.indexOf('=');
+    if (separator < 0 || pair.slice(0, separator).trim() !== name) return [];
+    const value = pair.slice(separator + 1).trim();
+    return [value.startsWith('"') && value.endsWith('"') && value.length >= 2 ? value.slice(1, -1) : value];
+  });
+}
+
 /**
  * The refresh token from the request, or undefined when absent or not shaped like one of ours.
  * Only well-formed values are returned, so junk never reaches the store.
  */
 export function readRefreshCookie(sources: CookieSources): string | undefined {
-  const pairs = [...(sources.cookies ?? []), ...(sources.cookieHeader ?? '').split(';')];
-  for (const pair of pairs) {
-    const separator = pair.indexOf('=');
-    if (separator < 0) continue;
-    if (pair.slice(0, separator).trim() !== REFRESH_COOKIE_NAME) continue;
-    let value = pair.slice(separator + 1).trim();
-    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
-    if (isWellFormedRefreshToken(value)) return value;
-  }
-  return undefined;
+  return readCookies(sources, REFRESH_COOKIE_NAME).find(isWellFormedRefreshToken);
 }

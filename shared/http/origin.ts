@@ -1,7 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { sameSecret } from '#auth/same-secret';
 import { config } from '#config/env';
 import { logger } from '#observability/powertools';
 import { SecretVault } from '#store/secret-vault';
@@ -17,13 +17,6 @@ import { problems } from './problem.ts';
  */
 
 type HttpMiddleware = middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2>;
-
-const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
-
-/** Equal strings, compared in constant time (hashing first makes the lengths equal). */
-export function sameSecret(given: string, expected: string): boolean {
-  return timingSafeEqual(digest(given), digest(expected));
-}
 
 let vault: SecretVault | undefined;
 /** The shared value CloudFront sends, or undefined when the API is not behind CloudFront. */

@@ -11,7 +11,7 @@ import { defaultSaverSettings } from '#domain/settings';
 import { isTerminalTransferStatus } from '#domain/transfers';
 import type { AutomationStore, StoredEntry, StoredTransfer } from '#store/automation-records';
 import { type LinkedSaver, type SimulatedPayment, simulatorAdmin } from './automation.ts';
-import type { withTestSystem } from './local-system.ts';
+import { followBankLink, type withTestSystem } from './local-system.ts';
 
 /**
  * A model-based test of the automation (security-and-money-safety §4: MM-06…MM-15, FI-01…FI-10):
@@ -92,8 +92,7 @@ async function linkFixtureSaver(local: TestSystem): Promise<LinkedSaver> {
   });
   const { accessToken: token } = await (await tokens()).issue(saverId);
   const api = local.api;
-  const connect = await api<{ authorizeUrl: string }>('POST', '/api/bank/connect', { token });
-  const callback = await fetch(connect.body.authorizeUrl, { redirect: 'manual' });
+  const { callback } = await followBankLink(api, token);
   if (!callback.headers.get('location')?.includes('bank=linked')) throw new Error('linking failed');
   const bank = await api<{ sourceAccountId: string; savingsAccountId: string }>('GET', '/api/bank', {
     token,

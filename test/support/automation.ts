@@ -8,7 +8,7 @@ import { isTerminalTransferStatus } from '#domain/transfers';
 import type { StoredEntry, StoredTransfer } from '#store/automation-records';
 import { dynamoDocumentClient } from '#store/client';
 import { SaverItems } from '#store/saver-items';
-import type { ApiClient, withTestSystem } from './local-system.ts';
+import { type ApiClient, followBankLink, type withTestSystem } from './local-system.ts';
 
 type TestSystem = ReturnType<typeof withTestSystem>;
 
@@ -59,8 +59,7 @@ export async function linkedSaver(
 ): Promise<LinkedSaver> {
   const api: ApiClient = local.api;
   const { token, saverId } = await local.newSaver('auto');
-  const connect = await api<{ authorizeUrl: string }>('POST', '/api/bank/connect', { token });
-  const callback = await fetch(connect.body.authorizeUrl, { redirect: 'manual' });
+  const { callback } = await followBankLink(api, token);
   expect(callback.headers.get('location')).toContain('bank=linked');
   const bank = await api<{ sourceAccountId: string; savingsAccountId: string }>('GET', '/api/bank', {
     token,

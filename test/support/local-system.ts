@@ -50,6 +50,27 @@ export function refreshCookieOf(response: ApiResponse<unknown>): string | undefi
 export type ApiClient = ReturnType<typeof apiClient>;
 
 /**
+ * The browser's trip to link Nordea, without a browser: connect (which sets the bank-link cookie),
+ * then the authorize URL, which the simulator answers straight back to our callback, sending the
+ * cookie as the browser would. Returns the callback's answer (a 302 to the web app).
+ */
+export async function followBankLink(
+  api: ApiClient,
+  token: string,
+): Promise<{ callbackUrl: string; cookie: string; callback: Response }> {
+  const connect = await api<{ authorizeUrl: string }>('POST', '/api/bank/connect', { token });
+  if (connect.status !== 200) throw new Error(`connect answered ${connect.status}`);
+  const cookie =
+    connect.headers
+      .getSetCookie()
+      .find((value) => value.startsWith('__Host-sparegris_link='))
+      ?.split(';')[0] ?? '';
+  const callbackUrl = connect.body.authorizeUrl;
+  const callback = await fetch(callbackUrl, { redirect: 'manual', headers: { cookie } });
+  return { callbackUrl, cookie, callback };
+}
+
+/**
  * Starts one local system for the test file (beforeAll/afterAll) and hands out an API client and
  * fresh savers. Read the fields inside tests, once the system is up.
  */

@@ -59,6 +59,7 @@ export const text = {
     passwordTooShort: 'Use at least 12 characters.',
     sessionEnded: 'Your session has ended. Please log in again.',
     loggedOut: 'You have logged out. See you soon!',
+    loggedOutEverywhere: 'You have logged out on every device. Log in again here to carry on.',
     unreachable: 'We could not reach Sparegris to restore your session. Log in again, or reload in a moment.',
   },
 
@@ -123,6 +124,8 @@ export const text = {
       declined:
         'Linking was cancelled at Nordea, so nothing was shared. You can try again when you are ready.',
       error: 'Something went wrong while linking Nordea. Please try again.',
+      'other-browser':
+        'Linking must finish in the browser that started it, so nothing was linked. Please start again here.',
     } as Record<string, string>,
     status: {
       unlinked: 'Not linked',
@@ -600,6 +603,11 @@ export const text = {
       ],
       curlTitle: 'From a terminal',
       hide: 'Done, hide this',
+      show: 'Log from other apps',
+      copyUrlFor: (name: string) => `Copy the web address for ${name}`,
+      shownOnce:
+        'The secret was shown only once, when you added the habit, and Sparegris does not keep it. Use the one you copied then.',
+      secretPlaceholder: 'YOUR-SECRET',
     },
   },
 
@@ -618,6 +626,16 @@ export const text = {
     timeZone: 'Time zone',
     bankTitle: 'Bank connection',
     accountTitle: 'Your account',
+    everywhere: {
+      title: 'Log out everywhere',
+      body: 'Lost a phone, or logged in on a computer that is not yours? This logs you out on every device, this one included.',
+      button: 'Log out everywhere',
+      dialogTitle: 'Log out on every device?',
+      dialogBody:
+        'Every phone, tablet and computer where you are logged in has to log in again with your password, and so does this one.',
+      confirm: 'Yes, log out everywhere',
+      working: 'Logging out everywhere…',
+    },
   },
 
   // --- Editable settings, the dashboard and onboarding (issue 8) ---------------------------------------

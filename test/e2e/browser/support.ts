@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { repositoryRoot } from '#local/lambda-runtime';
 import { type LocalSystem, startLocalSystem } from '#local/system';
+import { apiClient, followBankLink } from '#test/support/local-system';
 
 /** Debian's chromium (`.ci/run` installs it); Playwright never downloads a browser here. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -266,9 +267,9 @@ export async function linkBankByApi(
   harness: BrowserHarness,
   token: string,
 ): Promise<{ sourceAccountId: string; savingsAccountId: string; availableMinor: number }> {
-  const connect = await callApi<{ authorizeUrl: string }>(harness, 'POST', '/api/bank/connect', { token });
-  const back = await fetch(connect.body.authorizeUrl);
-  if (!back.url.includes('bank=linked')) throw new Error(`linking ended at ${back.url}`);
+  const { callback } = await followBankLink(apiClient(harness.system.url), token);
+  const landing = callback.headers.get('location') ?? '';
+  if (!landing.includes('bank=linked')) throw new Error(`linking ended at ${landing}`);
   const bank = await callApi<{
     sourceAccountId: string;
     savingsAccountId: string;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { auditLogLevel } from '#observability/audit';
-import { type ApiClient, refreshCookieOf, withTestSystem } from '#test/support/local-system';
+import { type ApiClient, followBankLink, refreshCookieOf, withTestSystem } from '#test/support/local-system';
 
 const local = withTestSystem();
 const api: ApiClient = (...args) => local.api(...args);
@@ -50,8 +50,7 @@ describe('the audit log', () => {
     expect((await api('POST', '/api/auth/refresh', { cookie: firstCookie })).status).toBe(200);
     expect((await api('POST', '/api/auth/refresh', { cookie: firstCookie })).status).toBe(401);
 
-    const connect = await api<{ authorizeUrl: string }>('POST', '/api/bank/connect', { token });
-    const callback = await fetch(connect.body.authorizeUrl, { redirect: 'manual' });
+    const { callback } = await followBankLink(api, token);
     expect(callback.headers.get('location')).toContain('bank=linked');
     expect((await api('DELETE', '/api/bank', { token })).status).toBe(204);
     expect((await api('DELETE', '/api/me', { token })).status).toBe(204);

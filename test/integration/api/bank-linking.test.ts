@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { type ApiClient, withTestSystem } from '#test/support/local-system';
+import { type ApiClient, followBankLink, withTestSystem } from '#test/support/local-system';
 
 const local = withTestSystem();
 const api: ApiClient = (...args) => local.api(...args);
@@ -23,14 +23,11 @@ interface BankStatus {
 const newSaver = async (): Promise<string> => (await local.newSaver('linker')).token;
 
 /** The browser's trip: our connect → the bank (the simulator answers straight back) → our callback. */
-async function linkBank(token: string): Promise<{ callbackUrl: string; landing: string }> {
-  const connect = await api<{ authorizeUrl: string }>('POST', '/api/bank/connect', { token });
-  expect(connect.status).toBe(200);
-  const callbackUrl = connect.body.authorizeUrl;
+async function linkBank(token: string): Promise<{ callbackUrl: string; cookie: string; landing: string }> {
+  const { callbackUrl, cookie, callback } = await followBankLink(api, token);
   expect(new URL(callbackUrl).pathname).toBe('/api/bank/callback');
-  const callback = await fetch(callbackUrl, { redirect: 'manual' });
   expect(callback.status).toBe(302);
-  return { callbackUrl, landing: callback.headers.get('location') ?? '' };
+  return { callbackUrl, cookie, landing: callback.headers.get('location') ?? '' };
 }
 
 describe('linking Nordea', () => {
@@ -56,8 +53,8 @@ describe('linking Nordea', () => {
 
   test('a callback works once: a replayed state is refused', async () => {
     const token = await newSaver();
-    const { callbackUrl } = await linkBank(token);
-    const replay = await fetch(callbackUrl, { redirect: 'manual' });
+    const { callbackUrl, cookie } = await linkBank(token);
+    const replay = await fetch(callbackUrl, { redirect: 'manual', headers: { cookie } });
     expect(replay.headers.get('location')).toBe(`${local.system.url}/?bank=expired`);
   });
 
@@ -65,15 +62,50 @@ describe('linking Nordea', () => {
     const unknown = await fetch(`${local.system.url}/api/bank/callback?code=abc&state=${'x'.repeat(43)}`, {
       redirect: 'manual',
     });
-    expect(unknown.headers.get('location')).toBe(`${local.system.url}/?bank=expired`);
+    expect(unknown.headers.get('location')).toBe(`${local.system.url}/?bank=other-browser`);
     const token = await newSaver();
-    const { body } = await api<{ authorizeUrl: string }>('POST', '/api/bank/connect', { token });
-    const state = new URL(body.authorizeUrl).searchParams.get('state') ?? '';
+    const connect = await api<{ authorizeUrl: string }>('POST', '/api/bank/connect', { token });
+    const state = new URL(connect.body.authorizeUrl).searchParams.get('state') ?? '';
     const declined = await fetch(`${local.system.url}/api/bank/callback?error=access_denied&state=${state}`, {
       redirect: 'manual',
+      headers: { cookie: `__Host-sparegris_link=${state}` },
     });
     expect(declined.headers.get('location')).toBe(`${local.system.url}/?bank=declined`);
     expect((await api<BankStatus>('GET', '/api/bank', { token })).body.status).toBe('unlinked');
+  });
+
+  test('a consent finished in another browser links nothing (the link is bound to the browser that started it)', async () => {
+    const token = await newSaver();
+    const connect = await api<{ authorizeUrl: string }>('POST', '/api/bank/connect', { token });
+    const linkCookie = connect.headers
+      .getSetCookie()
+      .find((cookie) => cookie.startsWith('__Host-sparegris_link='));
+    // HttpOnly, Secure, __Host-, and Lax so the bank's top-level redirect back carries it.
+    expect(linkCookie).toMatch(
+      /^__Host-sparegris_link=[\w-]{43}; HttpOnly; Secure; SameSite=Lax; Path=\/; Max-Age=900$/,
+    );
+    const other = await api<{ authorizeUrl: string }>('POST', '/api/bank/connect', {
+      token: await newSaver(),
+    });
+    const otherState = new URL(other.body.authorizeUrl).searchParams.get('state') ?? '';
+    // Someone else's browser: no cookie, or the cookie of another link.
+    for (const headers of [{}, { cookie: `__Host-sparegris_link=${otherState}` }] as Record<
+      string,
+      string
+    >[]) {
+      const elsewhere = await fetch(connect.body.authorizeUrl, { redirect: 'manual', headers });
+      expect(elsewhere.headers.get('location')).toBe(`${local.system.url}/?bank=other-browser`);
+      expect(elsewhere.headers.getSetCookie()).toContain(
+        '__Host-sparegris_link=; HttpOnly; Secure; SameSite=Lax; Path=/; Max-Age=0',
+      );
+    }
+    expect((await api<BankStatus>('GET', '/api/bank', { token })).body.status).toBe('unlinked');
+    // The state was not spent by the refusals: the saver's own browser still completes the link.
+    const own = await fetch(connect.body.authorizeUrl, {
+      redirect: 'manual',
+      headers: { cookie: linkCookie?.split(';')[0] ?? '' },
+    });
+    expect(own.headers.get('location')).toBe(`${local.system.url}/?bank=linked`);
   });
 
   test('a bank failure during the callback sends the browser back with an error, linking nothing', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { type ApiClient, withTestSystem } from '#test/support/local-system';
+import { type ApiClient, followBankLink, withTestSystem } from '#test/support/local-system';
 
 const local = withTestSystem();
 const api: ApiClient = (...args) => local.api(...args);
@@ -238,8 +238,7 @@ describe('settings', () => {
 
   test('a linked bank pins the currency until it is unlinked', async () => {
     const token = await newSaver();
-    const connect = await api<{ authorizeUrl: string }>('POST', '/api/bank/connect', { token });
-    const callback = await fetch(connect.body.authorizeUrl, { redirect: 'manual' });
+    const { callback } = await followBankLink(api, token);
     expect(callback.headers.get('location')).toContain('bank=linked');
 
     const refused = await api('PATCH', '/api/me', { token, body: { currency: 'EUR' } });

@@ -4,7 +4,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { expect, test } from 'vitest';
-import { type ApiClient, refreshCookieOf, withTestSystem } from '#test/support/local-system';
+import { type ApiClient, followBankLink, refreshCookieOf, withTestSystem } from '#test/support/local-system';
 
 const local = withTestSystem();
 const api: ApiClient = (...args) => local.api(...args);
@@ -23,8 +23,7 @@ async function saverWithData() {
     token,
     body: { type: 'round-up', goalId: goal.body.id, roundToMinor: 1000, multiplier: 1 },
   });
-  const connect = await api<{ authorizeUrl: string }>('POST', '/api/bank/connect', { token });
-  await fetch(connect.body.authorizeUrl, { redirect: 'manual' });
+  await followBankLink(api, token);
   return { email, token, cookie: refreshCookieOf(signup), saverId: (signup.body.user as { id: string }).id };
 }
 
