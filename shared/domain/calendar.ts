@@ -58,17 +58,17 @@ const DAY_MS = 86_400_000;
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /**
- * A small memo for pure per-date results: the engine asks for the same few hundred dates again and
- * again. Cleared when full so it stays bounded.
+ * A small memo for pure per-date (or per-day-number) results: the engine asks for the same few hundred
+ * dates again and again. Cleared when full so it stays bounded.
  */
-function memo<T>(compute: (date: LocalDate) => T): (date: LocalDate) => T {
-  const cache = new Map<LocalDate, T>();
-  return (date) => {
-    let value = cache.get(date);
+function memo<K, T>(compute: (key: K) => T): (key: K) => T {
+  const cache = new Map<K, T>();
+  return (key) => {
+    let value = cache.get(key);
     if (value === undefined) {
-      value = compute(date);
+      value = compute(key);
       if (cache.size >= 4096) cache.clear();
-      cache.set(date, value);
+      cache.set(key, value);
     }
     return value;
   };
@@ -91,7 +91,10 @@ function computeEpochDay(date: LocalDate): number {
   return ms / DAY_MS;
 }
 
-export function fromEpochDay(days: number): LocalDate {
+/** The local date `days` after 1970-01-01; remembered, since formatting through Date is slow. */
+export const fromEpochDay: (days: number) => LocalDate = memo(computeFromEpochDay);
+
+function computeFromEpochDay(days: number): LocalDate {
   return new Date(days * DAY_MS).toISOString().slice(0, 10);
 }
 

@@ -109,29 +109,169 @@ export function toDecimalString(amountMinor: number, currency: string): string {
   return `${sign}${magnitude.slice(0, -digits)}.${magnitude.slice(-digits)}`;
 }
 
-type CachedFormatter = { format: Intl.NumberFormat; results: Map<number, string> };
-const formatterCache = new Map<string, CachedFormatter>();
+const formatterCache = new Map<string, (amountMinor: number) => string>();
+const FORMAT_MEMO_SLOTS = 16_384;
 
 /** Formats for people in the saver's locale: 250000 DKK in da-DK → "2.500,00 kr.". */
 export function formatMinor(amountMinor: number, currency: string, locale: string = DEFAULT_LOCALE): string {
+  return minorFormatter(currency, locale)(amountMinor);
+}
+
+/**
+ * `formatMinor` bound to one currency and locale, for code that formats many amounts (the rules engine):
+ * the formatter and its remembered results are looked up once instead of on every amount.
+ */
+export function minorFormatter(
+  currency: string,
+  locale: string = DEFAULT_LOCALE,
+): (amountMinor: number) => string {
   const key = `${locale}|${currency}`;
   let formatter = formatterCache.get(key);
   if (!formatter) {
-    formatter = {
-      format: new Intl.NumberFormat(locale, { style: 'currency', currency }),
-      results: new Map(),
+    const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+    // Intl formats a decimal string exactly, so no float division is involved.
+    const viaIntl = (amountMinor: number) =>
+      format.format(toDecimalString(amountMinor, currency) as `${number}`);
+    const compute = layoutFormatter(format, currency, viaIntl) ?? viaIntl;
+    // Explanations repeat the same few amounts. A direct-mapped memo (one slot per amount modulo its
+    // size) remembers them at a fixed cost and size, without the rehashing of a growing Map.
+    const amounts = new Float64Array(FORMAT_MEMO_SLOTS).fill(Number.NaN);
+    const texts = new Array<string>(FORMAT_MEMO_SLOTS).fill('');
+    formatter = (amountMinor) => {
+      const slot = amountMinor & (FORMAT_MEMO_SLOTS - 1);
+      if (amounts[slot] === amountMinor) return texts[slot] as string;
+      const text = compute(amountMinor);
+      amounts[slot] = amountMinor;
+      texts[slot] = text;
+      return text;
     };
     formatterCache.set(key, formatter);
   }
-  // Explanations repeat the same few amounts; remembering them (bounded) saves most Intl calls.
-  let text = formatter.results.get(amountMinor);
-  if (text === undefined) {
-    // Intl formats a decimal string exactly, so no float division is involved.
-    text = formatter.format.format(toDecimalString(amountMinor, currency) as `${number}`);
-    if (formatter.results.size >= 10_000) formatter.results.clear();
-    formatter.results.set(amountMinor, text);
+  return formatter;
+}
+
+/** Where the digits go in one locale's currency format, as Intl lays it out. */
+type CurrencyLayout = {
+  digits: number;
+  decimal: string;
+  group: string;
+  /** Per sign: the text before and after the number ("-" and " kr." in da-DK). */
+  positive: { prefix: string; suffix: string };
+  negative: { prefix: string; suffix: string };
+  /** Index = length of the integer digits; value = sizes of its digit groups, left to right. */
+  groupSizes: number[][];
+};
+
+const SAFE_DIGITS = String(Number.MAX_SAFE_INTEGER).length;
+
+/**
+ * A formatter that lays out digits the way `Intl` does for this locale and currency, without calling
+ * `Intl` per amount (an Intl call costs microseconds; the engine formats millions of amounts). The
+ * layout is read from Intl itself, for every integer length and both signs, and the result is then
+ * checked against Intl on amounts of every length; if anything differs (other numbering systems,
+ * layouts that depend on the digits) this returns null and Intl stays in charge.
+ */
+function layoutFormatter(
+  format: Intl.NumberFormat,
+  currency: string,
+  viaIntl: (amountMinor: number) => string,
+): ((amountMinor: number) => string) | null {
+  const digits = minorUnitDigits(currency);
+  const layout = readLayout(format, currency, digits);
+  if (!layout) return null;
+  const fast = (amountMinor: number) => formatWithLayout(layout, amountMinor);
+  for (const amountMinor of layoutSamples()) {
+    if (fast(amountMinor) !== viaIntl(amountMinor)) return null;
   }
-  return text;
+  return (amountMinor) => {
+    assertSafeMinor(amountMinor);
+    return fast(amountMinor);
+  };
+}
+
+function readLayout(format: Intl.NumberFormat, currency: string, digits: number): CurrencyLayout | null {
+  const groupSizes: number[][] = [[]];
+  let decimal: string | null = null;
+  let group: string | null = null;
+  let positive: CurrencyLayout['positive'] | null = null;
+  let negative: CurrencyLayout['negative'] | null = null;
+  for (let length = 1; length + digits <= SAFE_DIGITS; length++) {
+    // 1 followed by zeros: every digit the same except the first, so only the layout shows.
+    const minor = 10 ** (length - 1 + digits);
+    for (const sign of [1, -1]) {
+      const parts = format.formatToParts(toDecimalString(sign * minor, currency) as `${number}`);
+      const first = parts.findIndex((part) => part.type === 'integer');
+      let end = first;
+      const sizes: number[] = [];
+      let fraction = '';
+      let decimalText: string | null = null;
+      for (; end >= 0 && end < parts.length; end++) {
+        const part = parts[end] as Intl.NumberFormatPart;
+        if (part.type === 'integer') sizes.push(part.value.length);
+        else if (part.type === 'group') {
+          if (group === null) group = part.value;
+          else if (group !== part.value) return null;
+        } else if (part.type === 'decimal') decimalText = part.value;
+        else if (part.type === 'fraction') fraction = part.value;
+        else break;
+      }
+      if (first < 0 || fraction.length !== digits || (digits > 0 && decimalText === null)) return null;
+      if (decimalText !== null) {
+        if (decimal === null) decimal = decimalText;
+        else if (decimal !== decimalText) return null;
+      }
+      const around = {
+        prefix: parts
+          .slice(0, first)
+          .map((part) => part.value)
+          .join(''),
+        suffix: parts
+          .slice(end)
+          .map((part) => part.value)
+          .join(''),
+      };
+      const known = sign > 0 ? positive : negative;
+      if (known === null) {
+        if (sign > 0) positive = around;
+        else negative = around;
+      } else if (known.prefix !== around.prefix || known.suffix !== around.suffix) return null;
+      const previous = groupSizes[length];
+      if (previous === undefined) groupSizes[length] = sizes;
+      else if (previous.join() !== sizes.join()) return null;
+    }
+  }
+  if (!positive || !negative) return null;
+  return { digits, decimal: decimal ?? '', group: group ?? '', positive, negative, groupSizes };
+}
+
+function formatWithLayout(layout: CurrencyLayout, amountMinor: number): string {
+  const around = amountMinor < 0 ? layout.negative : layout.positive;
+  const magnitude = String(Math.abs(amountMinor)).padStart(layout.digits + 1, '0');
+  const integerLength = magnitude.length - layout.digits;
+  let text = around.prefix;
+  const sizes = layout.groupSizes[integerLength] ?? [integerLength];
+  let at = 0;
+  for (let index = 0; index < sizes.length; index++) {
+    const size = sizes[index] as number;
+    text += index === 0 ? magnitude.slice(at, at + size) : layout.group + magnitude.slice(at, at + size);
+    at += size;
+  }
+  if (layout.digits > 0) text += layout.decimal + magnitude.slice(integerLength);
+  return text + around.suffix;
+}
+
+/** Amounts of every length and both signs, with varied digits, to check a layout against Intl. */
+function layoutSamples(): number[] {
+  const samples = [0];
+  const varied = '9081726354637281';
+  for (let length = 1; length <= SAFE_DIGITS; length++) {
+    for (const magnitude of [10 ** (length - 1), 10 ** length - 1, Number(varied.slice(0, length))]) {
+      if (!Number.isSafeInteger(magnitude)) continue;
+      samples.push(magnitude, -magnitude);
+    }
+  }
+  samples.push(Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER);
+  return samples;
 }
 
 export function formatMoney(value: Money, locale: string = DEFAULT_LOCALE): string {

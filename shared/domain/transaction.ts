@@ -54,22 +54,59 @@ export function isIncomingPayment(transaction: Transaction): boolean {
 }
 
 export function matchesPurchase(transaction: Transaction, match: PurchaseMatch): boolean {
-  const counterparty = transaction.counterpartyName?.toLocaleLowerCase('da-DK') ?? '';
-  if (match.merchantText !== undefined) {
-    const needle = match.merchantText.toLocaleLowerCase('da-DK');
-    const text = transaction.text?.toLocaleLowerCase('da-DK') ?? '';
-    if (!text.includes(needle) && !counterparty.includes(needle)) return false;
+  return purchaseMatcher(match)(purchaseTextsOf(transaction));
+}
+
+/** A transaction's texts, lower-cased once so that many rules can match against them cheaply. */
+export type PurchaseTexts = {
+  counterparty: string;
+  text: string;
+  category: string | undefined;
+};
+
+export function purchaseTextsOf(transaction: Transaction): PurchaseTexts {
+  return {
+    counterparty: lowerCaseOf(transaction.counterpartyName) ?? '',
+    text: lowerCaseOf(transaction.text) ?? '',
+    category: lowerCaseOf(transaction.merchantCategory),
+  };
+}
+
+/**
+ * `match` as a predicate over `purchaseTextsOf`, with its own texts lower-cased once: the rules engine
+ * builds it once per rule and runs it on every purchase.
+ */
+export function purchaseMatcher(match: PurchaseMatch): (texts: PurchaseTexts) => boolean {
+  const merchantText = lowerCaseOf(match.merchantText);
+  const counterparty = lowerCaseOf(match.counterparty);
+  const category = lowerCaseOf(match.category);
+  return (texts) =>
+    (merchantText === undefined ||
+      texts.text.includes(merchantText) ||
+      texts.counterparty.includes(merchantText)) &&
+    (counterparty === undefined || texts.counterparty === counterparty) &&
+    (category === undefined || texts.category === category);
+}
+
+/** Like `text?.toLocaleLowerCase('da-DK')`: absent (or null from loosely typed data) stays absent. */
+function lowerCaseOf(text: string | undefined): string | undefined {
+  return text === undefined || text === null ? undefined : lowerCase(text);
+}
+
+const lowerCased = new Map<string, string>();
+
+/**
+ * Danish lower case, remembered (bounded): merchant names and categories repeat across thousands of
+ * transactions, and locale-aware case mapping is slow compared with a lookup.
+ */
+export function lowerCase(text: string): string {
+  let lower = lowerCased.get(text);
+  if (lower === undefined) {
+    lower = text.toLocaleLowerCase('da-DK');
+    if (lowerCased.size >= 10_000) lowerCased.clear();
+    lowerCased.set(text, lower);
   }
-  if (match.counterparty !== undefined && counterparty !== match.counterparty.toLocaleLowerCase('da-DK')) {
-    return false;
-  }
-  if (
-    match.category !== undefined &&
-    transaction.merchantCategory?.toLocaleLowerCase('da-DK') !== match.category.toLocaleLowerCase('da-DK')
-  ) {
-    return false;
-  }
-  return true;
+  return lower;
 }
 
 /** A readable name for explanations: the counterparty, else the text, else the id. */
