@@ -107,7 +107,12 @@ function SignedOut({ location, session }: { location: AppLocation; session: Sess
   useLayoutEffect(() => {
     if (isPublic) return;
     // After an explicit logout the next login starts at home, not where the last saver left off.
-    if (location.href !== '/' && session.status === 'signed-out' && session.reason !== 'logged-out')
+    if (
+      location.href !== '/' &&
+      session.status === 'signed-out' &&
+      session.reason !== 'logged-out' &&
+      session.reason !== 'logged-out-everywhere'
+    )
       returnTo = location.href;
     navigate('/login', { replace: true });
   }, [isPublic, location.href, session]);

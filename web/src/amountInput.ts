@@ -1,9 +1,35 @@
 /**
- * Amounts as savers type them ("8.000", "20,50", "1,000.50") to integer minor units and back. No
- * floats: the digits are joined as text. Free of zod, like format.ts.
+ * Amounts as savers type them ("8.000", "20,50", "1 500 kr.", "100,-") to integer minor units, and
+ * back as editable text. No floats: the digits are joined as text. Pure and zod-free (the bundle
+ * budget), like format.ts.
  */
 
-export type ParsedAmount = { kind: 'empty' } | { kind: 'invalid' } | { kind: 'ok'; minor: number };
+export type AmountProblem = 'empty' | 'invalid' | 'negative' | 'too-many-decimals' | 'too-large';
+
+export type ParsedAmount = { ok: true; minor: number } | { ok: false; problem: AmountProblem };
+
+interface Separators {
+  decimal: string;
+  group: string;
+}
+
+const separatorCache = new Map<string, Separators>();
+
+/** Savers type only `.` and `,`: whichever the locale does not use for decimals groups thousands. */
+function separatorsOf(locale: string): Separators {
+  const cached = separatorCache.get(locale);
+  if (cached) return cached;
+  let decimal = '.';
+  try {
+    const parts = new Intl.NumberFormat(locale).formatToParts(12345.6);
+    if (parts.find((part) => part.type === 'decimal')?.value === ',') decimal = ',';
+  } catch {
+    // An unknown locale reads like English.
+  }
+  const separators = { decimal, group: decimal === ',' ? '.' : ',' };
+  separatorCache.set(locale, separators);
+  return separators;
+}
 
 /** How many minor-unit digits a currency has (DKK 2, JPY 0), as Intl knows it. */
 export function currencyDigits(currency: string): number {
@@ -15,47 +41,60 @@ export function currencyDigits(currency: string): number {
   }
 }
 
+const refuse = (problem: AmountProblem): ParsedAmount => ({ ok: false, problem });
+
 /**
- * A typed amount. With both `.` and `,` the last one is the decimal mark ("1.000,50", "1,000.50");
- * a mark used twice groups thousands ("1.000.000"). A single mark before exactly three digits groups
- * thousands only if it is the locale's group mark: in da-DK "1.000" is a thousand, and "20,505" is
- * refused rather than guessed. Otherwise a single mark is the decimal mark, so "20.50" works too.
+ * A typed amount. Spaces, a currency sign or code before or after, and a closing ",-" are ignored.
+ * With both `.` and `,` the last one is the decimal mark ("1.000,50", "1,000.50"); a mark used twice
+ * groups thousands ("1.000.000"). A single mark before exactly three digits groups thousands only if
+ * it is the locale's group mark: in da-DK "1.500" is 1.500 kr., while "20,505" has too many decimals
+ * rather than being guessed at. Otherwise a single mark is the decimal mark, so "20.50" works too.
  */
 export function parseAmount(input: string, currency: string, locale = 'da-DK'): ParsedAmount {
-  const suffix = new RegExp(`(kr\\.?|${currency.replace(/[^A-Za-z]/g, '')})$`, 'i');
-  const compact = input.replace(/[\s\u00a0\u202f]/g, '').replace(suffix, '');
-  if (compact === '') return { kind: 'empty' };
-  if (!/^\d[\d.,]*$/.test(compact)) return { kind: 'invalid' };
+  const { group } = separatorsOf(locale);
   const digits = currencyDigits(currency);
-  const last = Math.max(compact.lastIndexOf('.'), compact.lastIndexOf(','));
+  const code = currency.replace(/[^A-Za-z]/g, '');
+  const sign = `kr\\.?|dkk|${code}|€|\\$|£`;
+  const compact = input
+    .replace(/[\s\u00a0\u202f]/g, '')
+    .replace(new RegExp(`^(${sign})`, 'i'), '')
+    .replace(new RegExp(`(${sign})$`, 'i'), '')
+    .replace(/,-$/, '');
+  if (compact === '') return refuse('empty');
+  if (compact.startsWith('-') || compact.startsWith('−')) return refuse('negative');
+  if (!/^[\d.,]+$/.test(compact) || !/\d/.test(compact)) return refuse('invalid');
+
   let whole = compact;
   let fraction = '';
+  const last = Math.max(compact.lastIndexOf('.'), compact.lastIndexOf(','));
   if (last >= 0) {
     const mark = compact.charAt(last);
     const before = compact.slice(0, last);
     const after = compact.slice(last + 1);
     const marksBefore = before.replace(/\d/g, '');
     const grouping =
-      marksBefore.includes(mark) || (marksBefore === '' && after.length === 3 && mark === groupMark(locale));
+      marksBefore.includes(mark) || (marksBefore === '' && after.length === 3 && mark === group);
     if (grouping) {
-      if (!new RegExp(`^\\d{1,3}(\\${mark}\\d{3})+$`).test(compact)) return { kind: 'invalid' };
-      whole = compact;
+      if (!new RegExp(`^\\d{1,3}(\\${mark}\\d{3})+$`).test(compact)) return refuse('invalid');
     } else {
-      const group = marksBefore.charAt(0);
-      const wholeShape = group === '' ? /^\d+$/ : new RegExp(`^\\d{1,3}(\\${group}\\d{3})*$`);
-      if (!wholeShape.test(before) || !/^\d+$/.test(after)) return { kind: 'invalid' };
-      whole = before;
+      const groupedWith = marksBefore.charAt(0);
+      const wholeShape = groupedWith === '' ? /^\d*$/ : new RegExp(`^\\d{1,3}(\\${groupedWith}\\d{3})*$`);
+      if (!wholeShape.test(before)) return refuse('invalid');
+      // The locale's group mark as a lone decimal mark only with a currency's worth of digits ("10.5").
+      if (marksBefore === '' && mark === group && after.length > Math.max(digits, 1))
+        return refuse('invalid');
+      whole = before === '' ? '0' : before;
       fraction = after;
     }
   }
-  if (fraction.length > digits) return { kind: 'invalid' };
-  const minorText = `${whole.replace(/[.,]/g, '')}${fraction.padEnd(digits, '0')}`.replace(/^0+(?=\d)/, '');
-  const minor = Number(minorText);
-  if (!Number.isSafeInteger(minor)) return { kind: 'invalid' };
-  return { kind: 'ok', minor };
+  if (fraction.length > digits) return refuse('too-many-decimals');
+  const minor =
+    BigInt(whole.replace(/[.,]/g, '')) * 10n ** BigInt(digits) + BigInt(fraction.padEnd(digits, '0') || '0');
+  if (minor > BigInt(Number.MAX_SAFE_INTEGER)) return refuse('too-large');
+  return { ok: true, minor: Number(minor) };
 }
 
-/** Minor units as an input's starting text in the saver's locale: "8000", "20,50". */
+/** Minor units as an input's starting text in the saver's locale, without thousands marks: "8000", "20,50". */
 export function minorToInput(minor: number, currency: string, locale: string): string {
   const digits = currencyDigits(currency);
   const magnitude = String(Math.abs(Math.trunc(minor))).padStart(digits + 1, '0');
@@ -63,12 +102,12 @@ export function minorToInput(minor: number, currency: string, locale: string): s
   const fraction = digits === 0 ? '' : magnitude.slice(-digits);
   const sign = minor < 0 ? '-' : '';
   if (/^0*$/.test(fraction)) return `${sign}${whole}`;
-  return `${sign}${whole}${decimalMark(locale)}${fraction}`;
+  return `${sign}${whole}${separatorsOf(locale).decimal}${fraction}`;
 }
 
 /** A plain number (percent, multiplier) in the saver's locale: 12.5 → "12,5" in da-DK. */
 export function numberToInput(value: number, locale: string): string {
-  return String(value).replace('.', decimalMark(locale));
+  return String(value).replace('.', separatorsOf(locale).decimal);
 }
 
 /** A typed decimal with at most `maxDecimals` decimals ("12,5" or "12.5"), or null. */
@@ -84,24 +123,4 @@ export function parseWhole(input: string, min: number, max: number): number | nu
   if (!/^\d{1,6}$/.test(compact)) return null;
   const value = Number(compact);
   return value >= min && value <= max ? value : null;
-}
-
-function groupMark(locale: string): string {
-  try {
-    return (
-      new Intl.NumberFormat(locale).formatToParts(10000).find((part) => part.type === 'group')?.value ?? ','
-    );
-  } catch {
-    return ',';
-  }
-}
-
-function decimalMark(locale: string): string {
-  try {
-    return (
-      new Intl.NumberFormat(locale).formatToParts(1.5).find((part) => part.type === 'decimal')?.value ?? '.'
-    );
-  } catch {
-    return '.';
-  }
 }

@@ -88,3 +88,9 @@ export function formatAccountNumber(number: string): string {
   if (/^\d{14}$/.test(compact)) return `${compact.slice(0, 4)} ${compact.slice(4)}`;
   return number;
 }
+
+/** The currency's short sign in the saver's locale (`kr.` for DKK in da-DK), for beside an input. */
+export function currencySign(currency: string, locale: string): string {
+  const parts = new Intl.NumberFormat(locale, { style: 'currency', currency }).formatToParts(1);
+  return parts.find((part) => part.type === 'currency')?.value ?? currency;
+}

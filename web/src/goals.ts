@@ -92,14 +92,14 @@ export function goalBodyOf(
   const name = form.name.trim();
   if (name === '') errors.name = text.goals.nameRequired;
   const target = parseAmount(form.target, saver.currency, saver.locale);
-  if (target.kind === 'empty') errors.target = text.goals.amountRequired;
-  else if (target.kind === 'invalid') errors.target = text.goals.amountInvalid;
+  if (!target.ok && target.problem === 'empty') errors.target = text.goals.amountRequired;
+  else if (!target.ok) errors.target = text.goals.amountInvalid;
   else if (target.minor <= 0) errors.target = text.goals.amountPositive;
   const deadline = form.deadline.trim();
   if (deadline !== '' && deadline !== previousDeadline && !(deadline > saver.today)) {
     errors.deadline = text.goals.deadlinePast;
   }
-  if (Object.keys(errors).length > 0 || target.kind !== 'ok') return { ok: false, errors };
+  if (Object.keys(errors).length > 0 || !target.ok) return { ok: false, errors };
   const emoji = form.emoji.trim();
   return {
     ok: true,

@@ -189,11 +189,11 @@ export function ruleDraftOf(
   const errors: RuleFormErrors = {};
   const amountOf = (field: RuleFormField, optional = false): number | undefined => {
     const parsed = parseAmount(String(form[field] ?? ''), currency, locale);
-    if (parsed.kind === 'empty') {
+    if (!parsed.ok && parsed.problem === 'empty') {
       if (!optional) errors[field] = text.rules.required;
       return undefined;
     }
-    if (parsed.kind === 'invalid') errors[field] = text.rules.amountInvalid;
+    if (!parsed.ok) errors[field] = text.rules.amountInvalid;
     else if (parsed.minor <= 0) errors[field] = text.rules.amountPositive;
     else return parsed.minor;
     return undefined;
@@ -325,7 +325,7 @@ export function rulePreview(form: RuleForm, context: PreviewContext): string {
   const words = text.rules.preview;
   const money = (input: string) => {
     const parsed = parseAmount(input, context.currency, context.locale);
-    return parsed.kind === 'ok' && parsed.minor > 0
+    return parsed.ok && parsed.minor > 0
       ? formatAmount(parsed.minor, context.currency, context.locale)
       : words.someAmount;
   };
@@ -374,7 +374,7 @@ export function rulePreview(form: RuleForm, context: PreviewContext): string {
     }
     case '52-week': {
       const unit = parseAmount(form.unit, context.currency, context.locale);
-      if (unit.kind === 'ok' && unit.minor > 0) {
+      if (unit.ok && unit.minor > 0) {
         const small = formatAmount(unit.minor, context.currency, context.locale);
         const big = formatAmount(unit.minor * 52, context.currency, context.locale);
         sentence =
@@ -412,7 +412,7 @@ export function rulePreview(form: RuleForm, context: PreviewContext): string {
   const limits: string[] = [];
   const cap = (input: string, phrase: (amount: string) => string) => {
     const parsed = parseAmount(input, context.currency, context.locale);
-    if (parsed.kind === 'ok' && parsed.minor > 0)
+    if (parsed.ok && parsed.minor > 0)
       limits.push(phrase(formatAmount(parsed.minor, context.currency, context.locale)));
   };
   cap(form.capDay, words.capDay);

@@ -121,8 +121,14 @@ describe.skipIf(!browserJourneysRun)('habits in the browser', () => {
       expect(wrong.status).toBe(401);
       await page.reload();
       await habit.getByText('2 days in a row').waitFor();
-      // The secret is not shown again after a reload.
+      // After a reload the habit still shows its web address, but the secret is never shown again.
       expect(await webhook.count()).toBe(0);
+      await habit.getByText('Log from other apps', { exact: true }).click();
+      expect(await habit.getByRole('textbox', { name: 'Web address' }).inputValue()).toBe(url);
+      await habit.getByText('The secret was shown only once').waitFor();
+      expect(await page.getByRole('textbox', { name: 'Secret' }).count()).toBe(0);
+      expect(await page.getByText(secret).count()).toBe(0);
+      await expectNoSeriousA11yViolations(page);
 
       // The day before, logged in the app's API, makes three; another tap today keeps three.
       const api = apiClient(harness.system.url);

@@ -43,7 +43,7 @@ describe.skipIf(!browserJourneysRun)('settings in the browser', () => {
       await signUp(page, email);
 
       // Onboarding is another journey's: this saver's bank, goal and round-up rule come through the API.
-      const token = await apiToken(harness, email);
+      let token = await apiToken(harness, email);
       const bank = await linkBankByApi(harness, token);
       const goal = await callApi<{ id: string }>(harness, 'POST', '/api/goals', {
         token,
@@ -162,6 +162,27 @@ describe.skipIf(!browserJourneysRun)('settings in the browser', () => {
       await consent.getByRole('button', { name: 'Renew access now' }).click();
       await page.waitForURL((url) => url.pathname === '/bank/accounts');
       await page.getByRole('status').filter({ hasText: 'Nordea is linked.' }).waitFor();
+      await nav.getByRole('link', { name: 'Settings' }).click();
+
+      // Log out everywhere: a second browser, logged in as the same saver, loses its session too.
+      const other = await openPage(harness);
+      await other.page.goto('/login');
+      await logIn(other.page, email);
+      await other.page.getByRole('navigation', { name: 'Main' }).waitFor();
+      const everywhere = page.getByRole('region', { name: 'Log out everywhere' });
+      await everywhere.getByRole('button', { name: 'Log out everywhere' }).click();
+      const leaveAll = page.getByRole('dialog', { name: 'Log out on every device?' });
+      await leaveAll.getByRole('button', { name: 'Yes, log out everywhere' }).click();
+      await page.waitForURL((url) => url.pathname === '/login');
+      await page.getByText('You have logged out on every device.').waitFor();
+      await other.page.reload();
+      await other.page.waitForURL((url) => url.pathname === '/login');
+      await other.page.getByRole('heading', { level: 1, name: 'Log in' }).waitFor();
+      await other.context.close();
+      expect(other.problems).toEqual([]);
+      await logIn(page, email);
+      await nav.waitFor();
+      token = await apiToken(harness, email);
       await nav.getByRole('link', { name: 'Settings' }).click();
 
       // Deleting asks for the email address first; a wrong one deletes nothing.

@@ -1,5 +1,4 @@
 import { describe, expect, test } from 'vitest';
-import { minorToInput, parseAmount, parseDecimal, parseWhole } from '../../../web/src/amountInput.ts';
 import type { Goal } from '../../../web/src/api/types.ts';
 import {
   byPriority,
@@ -33,46 +32,6 @@ const goal = (id: string, priority: number, changes: Partial<Goal> = {}): Goal =
     onTrack: null,
   },
   ...changes,
-});
-
-describe('typed amounts', () => {
-  test.each([
-    ['8000', 800_000],
-    ['8.000', 800_000],
-    ['8.000,50', 800_050],
-    ['8,000.50', 800_050],
-    ['1.000.000', 100_000_000],
-    ['20.5', 2050],
-    ['20,05', 2005],
-    [' 1 000 kr. ', 100_000],
-    ['0,5', 50],
-  ])('%s is %i øre', (input, minor) => {
-    expect(parseAmount(input, 'DKK')).toEqual({ kind: 'ok', minor });
-  });
-
-  test.each(['abc', '20,505', '1.00.0', '-5', '12,3,4'])('%s is refused', (input) => {
-    expect(parseAmount(input, 'DKK')).toEqual({ kind: 'invalid' });
-  });
-
-  test('empty is told apart, and currencies without minor units take no decimals', () => {
-    expect(parseAmount('  ', 'DKK')).toEqual({ kind: 'empty' });
-    expect(parseAmount('500', 'JPY')).toEqual({ kind: 'ok', minor: 500 });
-    expect(parseAmount('500,5', 'JPY')).toEqual({ kind: 'invalid' });
-    // A single mark before three digits groups only in the locale that groups with it.
-    expect(parseAmount('1,000', 'DKK', 'en-GB')).toEqual({ kind: 'ok', minor: 100_000 });
-    expect(parseAmount('1,000', 'DKK', 'da-DK')).toEqual({ kind: 'invalid' });
-  });
-
-  test('minor units back to what a saver would type, in their locale', () => {
-    expect(minorToInput(800_000, 'DKK', 'da-DK')).toBe('8000');
-    expect(minorToInput(800_050, 'DKK', 'da-DK')).toBe('8000,50');
-    expect(minorToInput(5, 'DKK', 'en-GB')).toBe('0.05');
-    expect(parseDecimal('12,5')).toBe(12.5);
-    expect(parseDecimal('12,555')).toBeNull();
-    expect(parseWhole('10', 1, 10)).toBe(10);
-    expect(parseWhole('11', 1, 10)).toBeNull();
-    expect(parseWhole('2.5', 1, 10)).toBeNull();
-  });
 });
 
 describe('goal order', () => {

@@ -12,7 +12,9 @@ import type { SessionGrant } from './types.ts';
 export type SessionState =
   | { status: 'restoring' }
   | { status: 'signed-in' }
-  | { status: 'signed-out'; reason?: 'ended' | 'logged-out' | 'unreachable' };
+  | { status: 'signed-out'; reason?: SignedOutReason };
+
+export type SignedOutReason = 'ended' | 'logged-out' | 'logged-out-everywhere' | 'unreachable';
 
 /** Refresh this long before the access token expires. */
 const REFRESH_AHEAD_MS = 60_000;
@@ -56,7 +58,7 @@ function accept(grant: SessionGrant): void {
   if (state.status !== 'signed-in') setState({ status: 'signed-in' });
 }
 
-function forget(reason: 'ended' | 'logged-out' | 'unreachable' | undefined): void {
+function forget(reason: SignedOutReason | undefined): void {
   generation += 1;
   accessToken = null;
   expiresAt = 0;
@@ -122,6 +124,15 @@ export async function logOut(): Promise<void> {
   // If the server cannot forget the cookie, staying signed in is more honest than pretending.
   if (!response.ok) throw await problemFrom(response);
   forget('logged-out');
+}
+
+/**
+ * Ends every refresh session of the saver, on every device, and clears this device's cookie; then
+ * forgets this tab's session as `logOut` does. Access tokens already issued elsewhere are refused.
+ */
+export async function logOutEverywhere(): Promise<void> {
+  await apiRequest<void>('POST', '/api/auth/logout-all');
+  forget('logged-out-everywhere');
 }
 
 async function currentToken(): Promise<string> {

@@ -237,6 +237,8 @@ export interface Habit {
   streakDays: number;
   loggedToday: number;
   lastLoggedAt: string | null;
+  /** The personal webhook's address; its secret is shown only once, when the habit is created. */
+  webhookUrl: string;
 }
 
 /** POST /api/habits answers the habit with its personal webhook; the secret is shown only then. */

@@ -3,7 +3,7 @@ import { ApiError } from '../api/problem.ts';
 import { type SessionState, signIn } from '../api/session.ts';
 import { errorMessage, text } from '../text.ts';
 import { Alert } from '../ui/Alert.tsx';
-import { Field } from '../ui/Field.tsx';
+import { TextField } from '../ui/Field.tsx';
 import { Link } from '../ui/Link.tsx';
 import { Page } from '../ui/Page.tsx';
 import { Piggy } from '../ui/Piggy.tsx';
@@ -30,6 +30,7 @@ function checkLocally(mode: Mode, email: string, password: string): FieldErrors 
 const notices: Record<string, string> = {
   ended: text.auth.sessionEnded,
   'logged-out': text.auth.loggedOut,
+  'logged-out-everywhere': text.auth.loggedOutEverywhere,
   unreachable: text.auth.unreachable,
 };
 
@@ -118,7 +119,7 @@ export function AuthScreen({ mode, session }: { mode: Mode; session: SessionStat
           </Alert>
         )}
         <form onSubmit={submit} noValidate className="stack">
-          <Field
+          <TextField
             label={text.auth.email}
             name="email"
             type="email"
@@ -128,7 +129,7 @@ export function AuthScreen({ mode, session }: { mode: Mode; session: SessionStat
             errors={fieldErrors.email}
             inputRef={emailRef}
           />
-          <Field
+          <TextField
             label={text.auth.password}
             name="password"
             type="password"

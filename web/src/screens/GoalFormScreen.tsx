@@ -17,10 +17,10 @@ import { useSaver } from '../saver.ts';
 import { errorMessage, text } from '../text.ts';
 import { Alert } from '../ui/Alert.tsx';
 import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
+import { TextField } from '../ui/Field.tsx';
 import { Link } from '../ui/Link.tsx';
 import { LoadError, Skeleton } from '../ui/LoadState.tsx';
 import { Page } from '../ui/Page.tsx';
-import { TextField } from '../ui/TextField.tsx';
 import { useResource } from '../ui/useResource.ts';
 
 const T = text.goals;
@@ -147,7 +147,7 @@ function GoalEditor({ goal, others }: { goal: Goal | null; others: Goal[] }) {
         hint={T.nameHint}
         value={form.name}
         onChange={set('name')}
-        error={errors.name}
+        errors={errors.name}
         maxLength={80}
         autoComplete="off"
       />
@@ -156,7 +156,7 @@ function GoalEditor({ goal, others }: { goal: Goal | null; others: Goal[] }) {
         hint={T.emojiHint}
         value={form.emoji}
         onChange={set('emoji')}
-        error={errors.emoji}
+        errors={errors.emoji}
         maxLength={16}
         autoComplete="off"
         size="short"
@@ -166,7 +166,7 @@ function GoalEditor({ goal, others }: { goal: Goal | null; others: Goal[] }) {
         hint={T.targetHint}
         value={form.target}
         onChange={set('target')}
-        error={errors.target}
+        errors={errors.target}
         inputMode="decimal"
         autoComplete="off"
         suffix={currency}
@@ -177,7 +177,7 @@ function GoalEditor({ goal, others }: { goal: Goal | null; others: Goal[] }) {
         hint={T.deadlineHint}
         value={form.deadline}
         onChange={set('deadline')}
-        error={errors.deadline}
+        errors={errors.deadline}
         type="date"
         size="short"
       />

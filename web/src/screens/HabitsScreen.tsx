@@ -4,13 +4,13 @@ import { apiRequest } from '../api/session.ts';
 import type { Habit, ListPage, NewHabit } from '../api/types.ts';
 import { errorMessage, text } from '../text.ts';
 import { Alert } from '../ui/Alert.tsx';
+import { TextField } from '../ui/Field.tsx';
 import { Link } from '../ui/Link.tsx';
 import { LoadError, Skeleton } from '../ui/LoadState.tsx';
 import { Page } from '../ui/Page.tsx';
 import { Piggy } from '../ui/Piggy.tsx';
-import { TextField } from '../ui/TextField.tsx';
 import { useResource } from '../ui/useResource.ts';
-import { WebhookPanel } from './habits/WebhookPanel.tsx';
+import { HabitWebhook, WebhookPanel } from './habits/WebhookPanel.tsx';
 
 const T = text.habits;
 
@@ -58,6 +58,7 @@ function HabitCard({ habit, onLogged }: { habit: Habit; onLogged: (habit: Habit)
         {logging ? T.logging : T.didIt}
       </button>
       {error !== null && <Alert tone="error">{errorMessage(error)}</Alert>}
+      <HabitWebhook habit={habit} />
     </li>
   );
 }
@@ -101,7 +102,7 @@ function NewHabitForm({ onCreated }: { onCreated: (habit: NewHabit) => void }) {
           hint={T.nameHint}
           value={name}
           onChange={setName}
-          error={nameError}
+          errors={nameError}
           maxLength={60}
         />
         <TextField label={T.emoji} value={emoji} onChange={setEmoji} maxLength={16} size="tiny" />

@@ -21,10 +21,10 @@ import { useSaver } from '../saver.ts';
 import { errorMessage, text } from '../text.ts';
 import { Alert } from '../ui/Alert.tsx';
 import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
+import { TextField } from '../ui/Field.tsx';
 import { Link } from '../ui/Link.tsx';
 import { LoadError, Skeleton } from '../ui/LoadState.tsx';
 import { Page } from '../ui/Page.tsx';
-import { TextField } from '../ui/TextField.tsx';
 import { type Resource, useResource } from '../ui/useResource.ts';
 import { BacktestPanel } from './rules/BacktestPanel.tsx';
 import { CapsFields, GoalField, TypeFields } from './rules/RuleFields.tsx';
@@ -188,7 +188,7 @@ function RuleEditor({
           hint={T.nameHint}
           value={form.name}
           onChange={set('name')}
-          error={errors.name}
+          errors={errors.name}
           maxLength={80}
         />
         <section className="rule-preview" aria-labelledby="rule-preview-title">

@@ -14,6 +14,7 @@ import { useResource } from '../ui/useResource.ts';
 import { ConsentRenewal } from './settings/ConsentRenewal.tsx';
 import { DeleteAccount } from './settings/DeleteAccount.tsx';
 import { ExportData } from './settings/ExportData.tsx';
+import { LogOutEverywhere } from './settings/LogOutEverywhere.tsx';
 import { PauseSaving } from './settings/PauseSaving.tsx';
 import { SavingSettingsForm } from './settings/SavingSettingsForm.tsx';
 
@@ -123,6 +124,7 @@ export function SettingsScreen() {
           {bank.state === 'ready' && <BankConnectionSettings bank={bank.data} reload={bank.reload} />}
           <ExportData />
           <AccountSettings />
+          <LogOutEverywhere />
           <DeleteAccount />
         </div>
       </div>

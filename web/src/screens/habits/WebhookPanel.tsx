@@ -1,5 +1,5 @@
 import { useId, useRef, useState } from 'react';
-import type { NewHabit } from '../../api/types.ts';
+import type { Habit, NewHabit } from '../../api/types.ts';
 import { copyText } from '../../clipboard.ts';
 import { text } from '../../text.ts';
 
@@ -45,23 +45,20 @@ function CopyField({
   );
 }
 
-/** A new habit's personal webhook: shown once, because only its hash is kept. */
-export function WebhookPanel({ habit, onDone }: { habit: NewHabit; onDone: () => void }) {
-  const [message, setMessage] = useState('');
-  const { url, secret } = habit.webhook;
-  const onCopied = (copied: boolean) => setMessage(copied ? T.copied : T.copyFailed);
+/** How other apps call the webhook; `secret` is the real one only right after creation. */
+function Instructions({
+  url,
+  secret,
+  heading: Heading,
+}: {
+  url: string;
+  secret: string;
+  heading: 'h3' | 'h4';
+}) {
   const curl = `curl -X POST "${url}" -H "Authorization: Bearer ${secret}"`;
   return (
-    <section className="card webhook-panel" aria-labelledby="webhook-title">
-      <h2 id="webhook-title">{T.title(habit.name)}</h2>
-      <p>{T.lead}</p>
-      <p className="alert alert-warning">{T.once}</p>
-      <CopyField label={T.url} buttonLabel={T.copyUrlLabel} value={url} onCopied={onCopied} />
-      <CopyField label={T.secret} buttonLabel={T.copySecretLabel} value={secret} onCopied={onCopied} />
-      <p className="copy-status" role="status">
-        {message}
-      </p>
-      <h3>{T.howTitle}</h3>
+    <>
+      <Heading>{T.howTitle}</Heading>
       <p>{T.how}</p>
       <details className="webhook-example">
         <summary>{T.shortcutsTitle}</summary>
@@ -85,9 +82,57 @@ export function WebhookPanel({ habit, onDone }: { habit: NewHabit; onDone: () =>
           <code>{curl}</code>
         </pre>
       </details>
+    </>
+  );
+}
+
+/** A new habit's personal webhook: shown once, because only its hash is kept. */
+export function WebhookPanel({ habit, onDone }: { habit: NewHabit; onDone: () => void }) {
+  const [message, setMessage] = useState('');
+  const { url, secret } = habit.webhook;
+  const onCopied = (copied: boolean) => setMessage(copied ? T.copied : T.copyFailed);
+  return (
+    <section className="card webhook-panel" aria-labelledby="webhook-title">
+      <h2 id="webhook-title">{T.title(habit.name)}</h2>
+      <p>{T.lead}</p>
+      <p className="alert alert-warning">{T.once}</p>
+      <CopyField label={T.url} buttonLabel={T.copyUrlLabel} value={url} onCopied={onCopied} />
+      <CopyField label={T.secret} buttonLabel={T.copySecretLabel} value={secret} onCopied={onCopied} />
+      <p className="copy-status" role="status">
+        {message}
+      </p>
+      <Instructions url={url} secret={secret} heading="h3" />
       <button type="button" className="button button-ghost" onClick={onDone}>
         {T.hide}
       </button>
     </section>
+  );
+}
+
+/**
+ * Any habit's webhook address, inside its card: GET /api/habits gives the address again, never the
+ * secret, so the instructions say where the secret goes and that it was shown once.
+ */
+export function HabitWebhook({ habit }: { habit: Habit }) {
+  const [message, setMessage] = useState('');
+  const onCopied = (copied: boolean) => setMessage(copied ? T.copied : T.copyFailed);
+  return (
+    <details className="webhook-example habit-webhook">
+      <summary>{T.show}</summary>
+      <div className="stack webhook-panel">
+        <p>{T.lead}</p>
+        <CopyField
+          label={T.url}
+          buttonLabel={T.copyUrlFor(habit.name)}
+          value={habit.webhookUrl}
+          onCopied={onCopied}
+        />
+        <p className="copy-status" role="status">
+          {message}
+        </p>
+        <p className="muted">{T.shownOnce}</p>
+        <Instructions url={habit.webhookUrl} secret={T.secretPlaceholder} heading="h4" />
+      </div>
+    </details>
   );
 }

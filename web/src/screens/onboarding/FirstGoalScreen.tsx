@@ -1,14 +1,14 @@
 import { type FormEvent, useRef, useState } from 'react';
+import { parseAmount } from '../../amountInput.ts';
 import { ApiError } from '../../api/problem.ts';
 import { apiRequest } from '../../api/session.ts';
 import type { Goal } from '../../api/types.ts';
-import { localDateIn } from '../../format.ts';
-import { currencySign, InputField } from '../../forms/InputField.tsx';
-import { parseAmountInput } from '../../moneyInput.ts';
+import { currencySign, localDateIn } from '../../format.ts';
 import { navigate } from '../../router.ts';
 import { useSaver } from '../../saver.ts';
 import { errorMessage, text } from '../../text.ts';
 import { Alert } from '../../ui/Alert.tsx';
+import { TextField } from '../../ui/Field.tsx';
 import { Link } from '../../ui/Link.tsx';
 import { Page } from '../../ui/Page.tsx';
 import { StartSteps } from './GetStarted.tsx';
@@ -53,7 +53,7 @@ export function FirstGoalScreen() {
     const trimmed = name.trim();
     if (trimmed === '') found.name = [text.start.goalNameRequired];
     else if (trimmed.length > 80) found.name = [text.start.goalNameTooLong];
-    const amount = parseAmountInput(target, currency, locale);
+    const amount = parseAmount(target, currency, locale);
     if (!amount.ok) found.targetMinor = [text.settingsEdit.amountProblems[amount.problem] ?? ''];
     else if (amount.minor <= 0) found.targetMinor = [text.start.goalTargetPositive];
     if (deadline !== '' && deadline <= today) found.deadline = [text.start.goalDeadlinePast];
@@ -96,9 +96,10 @@ export function FirstGoalScreen() {
       <StartSteps step={3} compact />
       <form className="card stack" onSubmit={submit} noValidate>
         {formError && <Alert tone="error">{formError}</Alert>}
-        <InputField
+        <TextField
           label={text.start.goalName}
           name="name"
+          spellCheck={false}
           value={name}
           onChange={edited('name', setName)}
           hint={text.start.goalNameHint}
@@ -134,18 +135,19 @@ export function FirstGoalScreen() {
             </ul>
           )}
         </fieldset>
-        <InputField
+        <TextField
           label={text.start.goalTarget}
           name="targetMinor"
           value={target}
           onChange={edited('targetMinor', setTarget)}
           inputMode="decimal"
+          spellCheck={false}
           suffix={currencySign(currency, locale)}
           hint={text.start.goalTargetHint}
           errors={errors.targetMinor ?? []}
           inputRef={targetRef}
         />
-        <InputField
+        <TextField
           label={text.start.goalDeadline}
           name="deadline"
           type="date"

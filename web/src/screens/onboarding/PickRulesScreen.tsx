@@ -2,11 +2,11 @@ import { type FormEvent, useRef, useState } from 'react';
 import { apiRequest } from '../../api/session.ts';
 import type { Goal, Habit } from '../../api/types.ts';
 import { showFlash } from '../../flash.ts';
-import { InputField } from '../../forms/InputField.tsx';
 import { navigate, useLocation } from '../../router.ts';
 import { useSaver } from '../../saver.ts';
 import { errorMessage, text } from '../../text.ts';
 import { Alert } from '../../ui/Alert.tsx';
+import { TextField } from '../../ui/Field.tsx';
 import { Link } from '../../ui/Link.tsx';
 import { LoadError, Skeleton } from '../../ui/LoadState.tsx';
 import { Page } from '../../ui/Page.tsx';
@@ -104,9 +104,10 @@ function TemplatesForm({ goal }: { goal: Goal }) {
                   </span>
                 </label>
                 {key === 'coffee' && chosen.has('coffee') && (
-                  <InputField
+                  <TextField
                     label={text.start.templates.coffee.merchant}
                     name="merchantText"
+                    spellCheck={false}
                     value={merchant}
                     onChange={setMerchant}
                     hint={text.start.templates.coffee.merchantHint}

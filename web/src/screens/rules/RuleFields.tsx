@@ -5,8 +5,8 @@ import { formatAmount } from '../../format.ts';
 import { ROUND_UP_UNITS, type RuleForm, type RuleFormErrors } from '../../rules.ts';
 import { useSaver } from '../../saver.ts';
 import { text } from '../../text.ts';
+import { SelectField, TextField } from '../../ui/Field.tsx';
 import { Link } from '../../ui/Link.tsx';
-import { SelectField, TextField } from '../../ui/TextField.tsx';
 
 const T = text.rules;
 
@@ -64,7 +64,7 @@ function MoneyField({
       hint={hint}
       value={form[field]}
       onChange={set(field)}
-      error={errors[field]}
+      errors={errors[field]}
       inputMode="decimal"
       suffix={currency}
       size="short"
@@ -81,7 +81,7 @@ function MatchFields({ optional, ...props }: FieldsProps & { optional?: boolean 
         hint={optional ? `${T.merchantTextHint} ${T.noSpendHint}` : T.merchantTextHint}
         value={form.merchantText}
         onChange={set('merchantText')}
-        error={errors.merchantText}
+        errors={errors.merchantText}
         maxLength={80}
       />
       <TextField
@@ -89,7 +89,7 @@ function MatchFields({ optional, ...props }: FieldsProps & { optional?: boolean 
         hint={T.categoryHint}
         value={form.category}
         onChange={set('category')}
-        error={errors.category}
+        errors={errors.category}
         maxLength={40}
         size="short"
       />
@@ -118,7 +118,7 @@ function SaveAmountFields({ ofPayment, ...props }: FieldsProps & { ofPayment?: b
           hint={T.percentHint}
           value={form.percent}
           onChange={set('percent')}
-          error={errors.percent}
+          errors={errors.percent}
           inputMode="decimal"
           suffix="%"
           size="tiny"
@@ -143,7 +143,7 @@ function HabitFields({ habits, ...props }: FieldsProps & { habits: Habit[] }) {
         label={T.habitLabel}
         value={form.habitId}
         onChange={set('habitId')}
-        error={errors.habitId}
+        errors={errors.habitId}
         options={[
           ...(form.habitId === '' ? [{ value: '', label: '—' }] : []),
           ...habits.map((habit) => ({ value: habit.id, label: `${habit.emoji ?? ''} ${habit.name}`.trim() })),
@@ -167,7 +167,7 @@ function HabitFields({ habits, ...props }: FieldsProps & { habits: Habit[] }) {
             label={T.afterDays}
             value={form.afterDays}
             onChange={set('afterDays')}
-            error={errors.afterDays}
+            errors={errors.afterDays}
             inputMode="numeric"
             size="tiny"
           />
@@ -175,7 +175,7 @@ function HabitFields({ habits, ...props }: FieldsProps & { habits: Habit[] }) {
             label={T.bonusMultiplier}
             value={form.bonusMultiplier}
             onChange={set('bonusMultiplier')}
-            error={errors.bonusMultiplier}
+            errors={errors.bonusMultiplier}
             inputMode="decimal"
             suffix="×"
             size="tiny"
@@ -198,7 +198,7 @@ export function TypeFields({ habits, ...props }: FieldsProps & { habits: Habit[]
             label={T.roundTo}
             value={form.roundToUnits}
             onChange={set('roundToUnits')}
-            error={errors.roundToUnits}
+            errors={errors.roundToUnits}
             options={ROUND_UP_UNITS.map((units) => ({
               value: String(units),
               label: formatAmount(units * 10 ** currencyDigits(currency), currency, locale).replace(
@@ -212,7 +212,7 @@ export function TypeFields({ habits, ...props }: FieldsProps & { habits: Habit[]
             hint={T.multiplierHint}
             value={form.multiplier}
             onChange={set('multiplier')}
-            error={errors.multiplier}
+            errors={errors.multiplier}
             options={Array.from({ length: 10 }, (_, index) => ({
               value: String(index + 1),
               label: `× ${index + 1}`,
@@ -236,7 +236,7 @@ export function TypeFields({ habits, ...props }: FieldsProps & { habits: Habit[]
             hint={T.counterpartyHint}
             value={form.counterparty}
             onChange={set('counterparty')}
-            error={errors.counterparty}
+            errors={errors.counterparty}
             maxLength={80}
           />
           <SaveAmountFields {...props} ofPayment />
@@ -259,7 +259,7 @@ export function TypeFields({ habits, ...props }: FieldsProps & { habits: Habit[]
               label={T.weekday}
               value={form.weekday}
               onChange={set('weekday')}
-              error={errors.weekday}
+              errors={errors.weekday}
               options={T.weekdays.map((day, index) => ({ value: String(index + 1), label: day }))}
             />
           )}
@@ -269,7 +269,7 @@ export function TypeFields({ habits, ...props }: FieldsProps & { habits: Habit[]
               hint={T.dayOfMonthHint}
               value={form.dayOfMonth}
               onChange={set('dayOfMonth')}
-              error={errors.dayOfMonth}
+              errors={errors.dayOfMonth}
               inputMode="numeric"
               size="tiny"
             />
@@ -294,7 +294,7 @@ export function TypeFields({ habits, ...props }: FieldsProps & { habits: Habit[]
             label={T.startDate}
             value={form.startDate}
             onChange={set('startDate')}
-            error={errors.startDate}
+            errors={errors.startDate}
             type="date"
             size="short"
           />
@@ -354,7 +354,7 @@ export function GoalField({ goals, ...props }: FieldsProps & { goals: Goal[] }) 
       label={T.goal}
       value={form.goalId}
       onChange={set('goalId')}
-      error={errors.goalId}
+      errors={errors.goalId}
       options={[
         ...(form.goalId === '' ? [{ value: '', label: '—' }] : []),
         ...choosable.map((goal) => ({ value: goal.id, label: `${goal.emoji ?? ''} ${goal.name}`.trim() })),
@@ -381,7 +381,7 @@ export function CapsFields({ form, errors, set }: FieldsProps) {
             label={label}
             value={form[field]}
             onChange={set(field)}
-            error={errors[field]}
+            errors={errors[field]}
             inputMode="decimal"
             suffix={currency}
             size="tiny"

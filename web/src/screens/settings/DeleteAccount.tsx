@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { apiRequest, logOut } from '../../api/session.ts';
 import { showFlash } from '../../flash.ts';
-import { InputField } from '../../forms/InputField.tsx';
 import { useSaver } from '../../saver.ts';
 import { errorMessage, text } from '../../text.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
+import { TextField } from '../../ui/Field.tsx';
 
 /**
  * DELETE /api/me erases everything, so the saver confirms by typing their email address: a
@@ -67,7 +67,7 @@ export function DeleteAccount() {
       >
         <div className="stack">
           <p>{text.settingsEdit.deleteDialogBody}</p>
-          <InputField
+          <TextField
             label={text.settingsEdit.deleteEmailLabel}
             name="confirm-email"
             type="email"

@@ -1,12 +1,13 @@
 import { type FormEvent, useMemo, useRef, useState } from 'react';
+import { minorToInput, parseAmount } from '../../amountInput.ts';
 import { ApiError } from '../../api/problem.ts';
 import { apiRequest } from '../../api/session.ts';
 import type { SaverSettings } from '../../api/types.ts';
-import { currencySign, InputField } from '../../forms/InputField.tsx';
-import { amountInputValue, parseAmountInput } from '../../moneyInput.ts';
+import { currencySign } from '../../format.ts';
 import { saverSettingsChanged } from '../../saverUpdates.ts';
 import { errorMessage, text } from '../../text.ts';
 import { Alert } from '../../ui/Alert.tsx';
+import { TextField } from '../../ui/Field.tsx';
 
 type AmountKey = 'balanceFloorMinor' | 'monthlyBudgetMinor' | 'minimumTransferMinor';
 type FieldKey = AmountKey | 'timeZone';
@@ -22,12 +23,10 @@ function timeZoneOptions(current: string): string[] {
 function formValues(settings: SaverSettings) {
   const { currency, locale } = settings;
   return {
-    balanceFloorMinor: amountInputValue(settings.balanceFloorMinor, currency, locale),
+    balanceFloorMinor: minorToInput(settings.balanceFloorMinor, currency, locale),
     monthlyBudgetMinor:
-      settings.monthlyBudgetMinor === null
-        ? ''
-        : amountInputValue(settings.monthlyBudgetMinor, currency, locale),
-    minimumTransferMinor: amountInputValue(settings.minimumTransferMinor, currency, locale),
+      settings.monthlyBudgetMinor === null ? '' : minorToInput(settings.monthlyBudgetMinor, currency, locale),
+    minimumTransferMinor: minorToInput(settings.minimumTransferMinor, currency, locale),
     timeZone: settings.timeZone,
   };
 }
@@ -67,7 +66,7 @@ export function SavingSettingsForm({ settings }: { settings: SaverSettings }) {
         if (settings.monthlyBudgetMinor !== null) patch[key] = null;
         continue;
       }
-      const parsed = parseAmountInput(raw, currency, locale);
+      const parsed = parseAmount(raw, currency, locale);
       if (!parsed.ok) found[key] = [text.settingsEdit.amountProblems[parsed.problem] ?? ''];
       else if (parsed.minor !== settings[key]) patch[key] = parsed.minor;
     }
@@ -107,12 +106,13 @@ export function SavingSettingsForm({ settings }: { settings: SaverSettings }) {
   };
 
   const amountField = (key: AmountKey, label: string, hint: string) => (
-    <InputField
+    <TextField
       label={label}
       name={key}
       value={values[key]}
       onChange={set(key)}
       inputMode="decimal"
+      spellCheck={false}
       suffix={sign}
       hint={hint}
       errors={errors[key] ?? []}
